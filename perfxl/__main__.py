@@ -1,0 +1,3 @@
+from perfxl.cli import main
+
+main()

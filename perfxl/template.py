@@ -1,0 +1,2 @@
+def write_template(path, year=None, rulebook=None):
+    raise NotImplementedError("template writer not built yet")
