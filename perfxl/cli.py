@@ -73,6 +73,152 @@ def template(
     typer.echo(f"已生成模板 wrote {path}", err=True)
 
 
+@app.command()
+def score(
+    files: List[Path] = typer.Argument(..., help="自评表文件 / workbooks to score."),
+    rules: Optional[Path] = RulesOpt,
+    fmt: Format = typer.Option(Format.text, "--format", help="输出格式 / output format."),
+) -> None:
+    """按规则库评分，与自评得分对照 / score workbooks beside their self-scores.
+
+    Exit 0 when every file was read (a gap between self-score and computed score is a
+    result, not a failure: `perfxl check` judges it); 2 for an unreadable file.
+    """
+    import json
+
+    from perfxl.rulebook import load_rulebook
+    from perfxl.score import score_files, scores_to_dict
+
+    report = score_files(files, load_rulebook(rules))
+    if fmt == Format.json:
+        typer.echo(json.dumps(scores_to_dict(report), ensure_ascii=False, indent=2))
+    else:
+        from perfxl.render_score import render_scores
+
+        render_scores(report)
+    raise typer.Exit(2 if report.unreadable else 0)
+
+
+@app.command("rules")
+def rules_cmd(
+    code: Optional[str] = typer.Argument(None, help="规则代码，如 B001 / a rule code such as B001."),
+    fmt: Format = typer.Option(Format.text, "--format", help="输出格式 / output format."),
+) -> None:
+    """列出校验规则，或显示一条规则的详情 / list the rules, or show one in full."""
+    import json
+
+    from perfxl.findings import catalogue, get_rule
+
+    if code is None:
+        items = catalogue()
+        if fmt == Format.json:
+            typer.echo(json.dumps([r.to_dict() for r in items], ensure_ascii=False, indent=2))
+        else:
+            from perfxl.render import render_rules
+
+            render_rules(items)
+        return
+    try:
+        r = get_rule(code.strip().upper())
+    except KeyError:
+        typer.echo(f"错误 error: 没有规则 {code} / no rule {code}（perfxl rules 列出全部 / list them all）", err=True)
+        raise typer.Exit(2) from None
+    if fmt == Format.json:
+        typer.echo(json.dumps(r.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from perfxl.render import render_rule
+
+        render_rule(r)
+
+
+def _codes(value: Optional[str], option: str) -> tuple[str, ...]:
+    """'B,I01' → ('B', 'I01'); every selector must match a rule code (else a usage error)."""
+    if not value:
+        return ()
+    from perfxl.check import all_codes
+    from perfxl.errors import UsageError
+
+    sel = tuple(s.strip().upper() for s in value.split(",") if s.strip())
+    known = all_codes()
+    for s in sel:
+        if not any(c.startswith(s) for c in known):
+            raise UsageError(f"{option} {s}: 没有以此开头的规则代码 / no rule code starts with {s} (see `perfxl rules`)")
+    return sel
+
+
+@app.command()
+def check(
+    files: List[Path] = typer.Argument(..., help="自评表文件 / workbooks to check."),
+    rules: Optional[Path] = RulesOpt,
+    fmt: Format = typer.Option(Format.text, "--format", help="输出格式 / output format."),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="提示语言 / message language."),
+    select: Optional[str] = typer.Option(None, "--select", help="只检查这些代码（逗号分隔，可用前缀）/ only these codes or prefixes, comma-separated."),
+    ignore: Optional[str] = typer.Option(None, "--ignore", help="忽略这些代码 / skip these codes or prefixes."),
+    strict: bool = typer.Option(False, "--strict", help="警告也视为不通过 / warnings fail too."),
+    year: Optional[int] = typer.Option(None, "--year", help="本批次评价年度 / the batch's evaluation year."),
+) -> None:
+    """校验自评表，列出需修改之处 / check workbooks and list what must be fixed.
+
+    Exit 0 when no file has an error (or, with --strict, a warning), 1 when one has,
+    2 for a usage error or an unreadable file.
+    """
+    import json
+
+    from perfxl.check import CheckOptions, check_files
+    from perfxl.rulebook import load_rulebook
+
+    options = CheckOptions(
+        rulebook=load_rulebook(rules), select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"),
+        strict=strict, year=year, debug=_state["debug"],
+    )
+    report = check_files(files, options)
+    if fmt == Format.json:
+        typer.echo(json.dumps(report.to_dict(lang.value), ensure_ascii=False, indent=2))
+    else:
+        from perfxl.render import render_report
+
+        render_report(report, lang=lang.value, strict=strict)
+    raise typer.Exit(report.exit_code(strict))
+
+
+@app.command()
+def batch(
+    inputs: List[Path] = typer.Argument(..., metavar="INPUT...", help="自评表文件或文件夹（递归）/ workbooks or folders (recursive)."),
+    output: Path = typer.Option(..., "-o", "--output", help="输出文件夹 / output folder (汇总表.xlsx, annotated/, …)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="并行进程数（默认 CPU 核数；1 = 不并行）/ worker processes."),
+    rules: Optional[Path] = RulesOpt,
+    year: Optional[int] = typer.Option(None, "--year", help="本批次评价年度 / the batch's evaluation year."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="每个文件的时限（秒；默认取规则库）/ seconds per file."),
+    select: Optional[str] = typer.Option(None, "--select", help="只检查这些代码 / only these codes or prefixes."),
+    ignore: Optional[str] = typer.Option(None, "--ignore", help="忽略这些代码 / skip these codes or prefixes."),
+) -> None:
+    """批量校验、评分、标注，生成汇总表 / check a batch, annotate each file, write the summary.
+
+    Writes OUTPUT/汇总表.xlsx, OUTPUT/summary.json, OUTPUT/findings.csv and one annotated
+    copy per file in OUTPUT/annotated/.  Exit 0 when every file passed, 1 when a file has
+    errors or could not be read (the batch still completes and lists it), 2 for a usage
+    error (no such input, no workbook found, a bad rulebook).
+    """
+    from perfxl.batch import BatchOptions, rich_progress, run_batch
+    from perfxl.rulebook import load_rulebook
+
+    rulebook = load_rulebook(rules)
+    with rich_progress() as progress:
+        result = run_batch(inputs, output, BatchOptions(
+            jobs=jobs, rulebook=rulebook, year=year, timeout=timeout, progress=progress,
+            select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"),
+        ))
+    for s in result.skipped:
+        typer.echo(f"跳过 skipped {s.path}: {s.reason}", err=True)
+    c = result.counts
+    typer.echo(f"{len(result.rows)} 个文件 files：通过 {c['通过']}，需修改 {c['需修改']}，无法读取 {c['无法读取']}"
+               f"；跳过 {len(result.skipped)} 个 skipped")
+    for p in result.outputs:
+        typer.echo(f"已写入 wrote {p}")
+    typer.echo(f"已写入 wrote {len(result.annotated)} 个标注副本 annotated copies in {result.outdir / 'annotated'}")
+    raise typer.Exit(result.exit_code)
+
+
 def main() -> None:
     """Entry point: run the app, mapping library errors to exit code 2."""
     try:

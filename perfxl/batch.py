@@ -1,0 +1,697 @@
+"""``perfxl batch``: check a folder of workbooks, annotate each, write the bureau's summary.
+
+::
+
+    from perfxl.batch import BatchOptions, run_batch
+    result = run_batch([Path("收件箱")], Path("out"), BatchOptions(jobs=4))
+    result.exit_code  # 0: every file passed; 1: a file has errors or could not be read
+
+Steps: :func:`discover` the workbooks (folders recursively; Office lock files and other
+file types are skipped and listed), give each a safe unique annotated-copy name, check and
+annotate every file in a pool of worker processes, then write 汇总表.xlsx, summary.json and
+findings.csv (:mod:`perfxl.summary`) and swap in the new ``annotated/`` folder.
+
+Isolation: each file runs in a worker process; a worker that raises, crashes or runs past
+the per-file time limit (the rulebook's ``limits.timeout_seconds`` or
+``BatchOptions.timeout``) is killed and replaced, and the file gets an F901/F902 finding
+(无法读取) — the batch always finishes.  ``jobs=1`` runs in this process, with the time
+limit enforced by ``SIGALRM`` where the platform has it (best effort: a parser stuck
+inside native code is interrupted only when it returns).
+
+Memory: a worker returns a compact :class:`FileResult` (the summary row, the findings and
+the score card as a dict — never the read Unit); the parent keeps only the rows and
+spools the rest to a temporary file, so its memory stays flat as the batch grows.
+
+Output is deterministic whatever order the workers finish in (everything is ordered by
+input path).  Outputs are written atomically; a rerun over the same folder replaces them,
+and annotated copies of a previous run that this run did not produce are removed.
+
+Exit codes (:attr:`BatchResult.exit_code`): 0 when every file was read and has no error;
+1 when any file has an error *or could not be read* (the batch itself completed and lists
+it as 无法读取 — unlike ``perfxl check``, where an unreadable file exits 2); 2 (raised as
+:class:`~perfxl.errors.UsageError`) for bad arguments, an input that does not exist, or no
+workbook found at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import pickle
+import secrets
+import shutil
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait as mp_wait
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+from perfxl.errors import UsageError
+from perfxl.findings import Finding
+from perfxl.safe import unique_names
+from perfxl.summary import (
+    STATUS_FIX,
+    STATUS_OK,
+    STATUS_UNREADABLE,
+    RunInfo,
+    Skipped,
+    SummaryRow,
+    UnitDetail,
+    rank_rows,
+    write_outputs,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from perfxl.rulebook import Rulebook
+
+__all__ = [
+    "SPREADSHEET_SUFFIXES",
+    "ANNOTATED_DIR",
+    "BatchOptions",
+    "BatchProgress",
+    "BatchResult",
+    "FileResult",
+    "Task",
+    "discover",
+    "is_lock_file",
+    "process_file",
+    "run_batch",
+    "rich_progress",
+]
+
+SPREADSHEET_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods")
+ANNOTATED_DIR = "annotated"
+_STAGING_PREFIX = ".perfxl-run-"
+# A worker process is replaced after this many files, so a slow leak in a parser cannot
+# grow a long batch's memory.
+_TASKS_PER_WORKER = 200
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """One step of a batch, for a progress display: ``done`` of ``total`` files."""
+
+    done: int
+    total: int
+    path: str  # the file just finished
+    status: str  # 通过 / 需修改 / 无法读取
+
+
+@dataclass
+class BatchOptions:
+    """How a batch runs.
+
+    ``jobs``: worker processes (None: the CPUs available; 1: in this process, no pool).
+    ``rulebook``: None for the default.  ``year``: the evaluation year every file should
+    have (a mismatch is a finding).  ``timeout``: seconds per file (None: the rulebook's
+    ``limits.timeout_seconds``).  ``progress``: called in this process after each file.
+    ``worker``: replaces :func:`process_file` (a module-level function taking a
+    :class:`Task`; for tests and embedding).
+    """
+
+    jobs: int | None = None
+    rulebook: Rulebook | None = None
+    year: int | None = None
+    timeout: float | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    progress: Callable[[BatchProgress], None] | None = None
+    worker: Callable[[Task], FileResult] | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file for a worker: where to read it, where to write its annotated copy."""
+
+    index: int
+    path: str  # as discovered (shown in outputs)
+    abspath: str  # what the worker opens (workers may not share our working directory)
+    annotated_dest: str | None  # absolute path of the annotated copy to write
+    annotated_rel: str | None  # the same, relative to the output folder ('annotated/x.xlsx')
+    options: Any  # perfxl.check.CheckOptions
+    timeout: float | None = None
+
+
+@dataclass
+class FileResult:
+    """What a worker sends back: small and picklable."""
+
+    row: SummaryRow
+    detail: UnitDetail
+
+
+@dataclass
+class BatchResult:
+    """The outcome of :func:`run_batch`."""
+
+    outdir: Path
+    rows: list[SummaryRow]  # 汇总 order: ranked, then unscored and unreadable
+    skipped: list[Skipped]
+    outputs: list[Path]  # 汇总表.xlsx, summary.json, findings.csv
+    annotated: list[Path] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Files per status: 通过, 需修改, 无法读取."""
+        out = {STATUS_OK: 0, STATUS_FIX: 0, STATUS_UNREADABLE: 0}
+        for r in self.rows:
+            out[r.status] = out.get(r.status, 0) + 1
+        return out
+
+    @property
+    def exit_code(self) -> int:
+        """0 every file passed; 1 a file has errors or could not be read."""
+        return 0 if all(r.status == STATUS_OK for r in self.rows) else 1
+
+
+# ---------------------------------------------------------------------------
+# Discovery
+# ---------------------------------------------------------------------------
+
+
+def is_lock_file(name: str) -> bool:
+    """True for an Office/WPS (``~$x.xlsx``) or LibreOffice (``.~lock.x.xlsx#``) lock file."""
+    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
+
+
+def _skip_reason(path: Path) -> str | None:
+    name = path.name
+    if is_lock_file(name):
+        return "Office/WPS 锁定文件（文件正被打开时产生，不是工作簿）"
+    if name.startswith("._"):
+        return "macOS 资源文件（拷贝时产生，不是工作簿）"
+    suffix = path.suffix.lower()
+    if suffix not in SPREADSHEET_SUFFIXES:
+        return f"不是电子表格（扩展名 {suffix or '无'}；只处理 .xlsx .xlsm .xls .ods）"
+    return None
+
+
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def discover(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike[str] | None = None
+             ) -> tuple[list[Path], list[Skipped]]:
+    """The workbooks among ``inputs`` (files and folders, recursively), sorted, and the
+    files skipped with their reasons.
+
+    Skipped: lock files, macOS ``._`` files, other extensions, hidden folders, and
+    perfxl's own outputs — a rerun must not read them: an output folder found inside an
+    input folder is left out whole; when the output folder *is* an input folder, its
+    ``annotated/`` folder and ``汇总表.xlsx`` are.  A path given twice counts once.
+    Raises :class:`UsageError` for an input that does not exist.
+    """
+    from perfxl.summary import SUMMARY_XLSX
+
+    out = Path(outdir).resolve() if outdir is not None else None
+    own_dir = out / ANNOTATED_DIR if out is not None else None
+    own_file = out / SUMMARY_XLSX if out is not None else None
+    found: dict[Path, Path] = {}  # resolved → as discovered
+    skipped: list[Skipped] = []
+
+    def consider(p: Path) -> None:
+        reason = _skip_reason(p)
+        resolved = p.resolve()
+        if reason is None and own_dir is not None and (resolved == own_file or _within(resolved, own_dir)):
+            reason = "perfxl 上次运行的输出，不作为输入"
+        if reason:
+            skipped.append(Skipped(str(p), reason))
+        else:
+            found.setdefault(resolved, p)
+
+    for item in inputs:
+        p = Path(item)
+        if not p.exists():
+            raise UsageError(f"找不到输入 {p}（文件或文件夹不存在）/ input not found", path=str(p))
+        if p.is_file():
+            consider(p)
+            continue
+        for root, dirs, files in os.walk(p):
+            rootp = Path(root)
+            keep = []
+            for d in sorted(dirs):
+                dp = rootp / d
+                if d.startswith(_STAGING_PREFIX):
+                    continue  # our own temporary folder: never an input, not worth listing
+                if out is not None and dp.resolve() in (out, own_dir):
+                    skipped.append(Skipped(str(dp) + os.sep, "perfxl 的输出文件夹，不作为输入"))
+                elif d.startswith("."):
+                    skipped.append(Skipped(str(dp) + os.sep, "隐藏文件夹"))
+                else:
+                    keep.append(d)
+            dirs[:] = keep
+            for f in sorted(files):
+                consider(rootp / f)
+    files_sorted = sorted(found.values(), key=lambda q: (str(q).casefold(), str(q)))
+    skipped.sort(key=lambda s: s.path)
+    return files_sorted, skipped
+
+
+# ---------------------------------------------------------------------------
+# The worker
+# ---------------------------------------------------------------------------
+
+
+def _failure(task: Task, finding: Finding) -> FileResult:
+    """The result of a file that could not be processed (timeout, crash, internal error)."""
+    from perfxl.report import FileReport
+
+    finding = finding.with_path(task.abspath)
+    report = FileReport(path=task.path, findings=[finding], readable=False)
+    row = SummaryRow.from_report(report, task.index)
+    return FileResult(row, UnitDetail([finding], None))
+
+
+def _internal_error(task: Task, exc: BaseException) -> FileResult:
+    from perfxl.rules.run import F902
+
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    return _failure(task, F902(None, None, detail=detail))
+
+
+def _died(task: Task, exitcode: int | None) -> FileResult:
+    # A negative exit code is the signal that killed it (-9: the system ran out of memory).
+    return _internal_error(task, RuntimeError(f"worker process exited with code {exitcode}"))
+
+
+def _timed_out(task: Task) -> FileResult:
+    from perfxl.rules.run import F901
+
+    return _failure(task, F901(None, None, expected=task.timeout))
+
+
+def process_file(task: Task) -> FileResult:
+    """Check one file and write its annotated copy (runs in a worker process).
+
+    Never raises for a problem with the file: check errors become an F902 finding, a copy
+    that cannot be written an F903 warning.
+    """
+    from perfxl.annotate import annotate
+    from perfxl.check import check_file
+    from perfxl.rules.run import F903
+
+    try:
+        report = check_file(Path(task.abspath), task.options)
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
+        return _internal_error(task, e)
+    annotated = None
+    if report.readable and task.annotated_dest:
+        try:
+            annotate(report, task.annotated_dest, rulebook=getattr(task.options, "rulebook", None))
+            annotated = task.annotated_rel
+        except Exception as e:  # noqa: BLE001
+            report.findings.append(F903(None, None, detail=f"{type(e).__name__}: {e}"[:300]).with_path(task.abspath))
+    report.path = task.path
+    row = SummaryRow.from_report(report, task.index, annotated)
+    score = None
+    if report.score is not None:
+        try:
+            score = report.score.to_dict()
+        except Exception:  # noqa: BLE001 - the score card is extra detail; the row has the totals
+            score = None
+    return FileResult(row, UnitDetail(list(report.findings), score))
+
+
+def _call(fn: Callable[[Task], FileResult], task: Task) -> FileResult:
+    """Run ``fn`` on ``task``; an exception becomes an F902 result."""
+    try:
+        result = fn(task)
+    except Exception as e:  # noqa: BLE001
+        return _internal_error(task, e)
+    return result
+
+
+def _worker_main(conn: Any, fn: Callable[[Task], FileResult]) -> None:
+    """A worker process: receive tasks, send results, until told to stop (None)."""
+    # The parent handles Ctrl-C and terminates workers; a worker must not die of it
+    # half-way through writing a copy.
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        result = _call(fn, task)
+        try:
+            conn.send(result)
+        except Exception as e:  # noqa: BLE001 - e.g. an unpicklable value in a finding
+            conn.send(_internal_error(task, e))
+
+
+class _Timeout(BaseException):
+    """Raised by SIGALRM in the in-process runner (BaseException: not caught by rules)."""
+
+
+def _run_inline(tasks: Sequence[Task], fn: Callable[[Task], FileResult],
+                deliver: Callable[[FileResult], None]) -> None:
+    """jobs=1: run each task here; the time limit by SIGALRM where possible."""
+    use_alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    for task in tasks:
+        if not (use_alarm and task.timeout):
+            deliver(_call(fn, task))
+            continue
+
+        def on_alarm(signum: int, frame: Any) -> None:
+            raise _Timeout()
+
+        old = signal.signal(signal.SIGALRM, on_alarm)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, task.timeout)
+            try:
+                result = _call(fn, task)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except _Timeout:
+            result = _timed_out(task)
+        finally:
+            signal.signal(signal.SIGALRM, old)
+        deliver(result)
+
+
+class _Worker:
+    """One worker process and its pipe; knows the task it is busy with."""
+
+    def __init__(self, ctx: Any, fn: Callable[[Task], FileResult]):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, fn), daemon=True, name="perfxl-worker")
+        self.proc.start()
+        child.close()
+        self.task: Task | None = None
+        self.deadline = float("inf")
+        self.done = 0
+
+    def give(self, task: Task) -> None:
+        self.task = task
+        self.deadline = time.monotonic() + task.timeout if task.timeout else float("inf")
+        self.conn.send(task)
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill:
+            with contextlib.suppress(OSError, ValueError, BrokenPipeError):
+                self.conn.send(None)
+            self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join(timeout=5)
+        if self.proc.is_alive():  # pragma: no cover - terminate is ignored only by a wedged process
+            self.proc.kill()
+            self.proc.join(timeout=5)
+        with contextlib.suppress(OSError):
+            self.conn.close()
+
+
+def _default_jobs() -> int:
+    """The CPUs this process may use (a container may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _mp_context() -> Any:
+    methods = mp.get_all_start_methods()
+    if "forkserver" in methods:
+        # forkserver: workers fork from a clean server process (no threads of ours, such
+        # as the progress bar's, are copied), and the heavy imports are done once there.
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["perfxl.batch", "perfxl.check", "perfxl.annotate", "openpyxl", "pandas"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+def _run_pool(tasks: Sequence[Task], jobs: int, fn: Callable[[Task], FileResult],
+              deliver: Callable[[FileResult], None]) -> None:
+    """Run tasks on ``jobs`` worker processes; kill and replace a worker past its deadline."""
+    ctx = _mp_context()
+    pending = deque(tasks)
+    workers: list[_Worker] = []
+    try:
+        workers = [_Worker(ctx, fn) for _ in range(min(jobs, len(tasks)))]
+        while True:
+            for w in workers:
+                if w.task is None and pending:
+                    w.give(pending.popleft())
+            busy = [w for w in workers if w.task is not None]
+            if not busy:
+                break
+            now = time.monotonic()
+            wait_for = max(0.0, min(w.deadline for w in busy) - now)
+            ready = set(mp_wait([w.conn for w in busy] + [w.proc.sentinel for w in busy],
+                                timeout=None if wait_for == float("inf") else wait_for + 0.01))
+            now = time.monotonic()
+            for i, w in enumerate(workers):
+                task = w.task
+                if task is None:
+                    continue
+                replace = False
+                if w.conn in ready:
+                    try:
+                        result = w.conn.recv()
+                    except (EOFError, OSError):  # the worker died: its pipe closed
+                        w.proc.join(timeout=5)
+                        result, replace = _died(task, w.proc.exitcode), True
+                    except Exception as e:  # noqa: BLE001 - a result that cannot be unpickled
+                        result = _internal_error(task, e)
+                    w.task, w.done = None, w.done + 1
+                    deliver(result)
+                    replace = replace or w.done >= _TASKS_PER_WORKER
+                elif w.proc.sentinel in ready:
+                    w.task = None
+                    deliver(_died(task, w.proc.exitcode))
+                    replace = True
+                elif now >= w.deadline:
+                    w.task = None
+                    w.stop(kill=True)
+                    deliver(_timed_out(task))
+                    replace = True
+                if replace:
+                    w.stop(kill=w.proc.is_alive() and w.task is not None)
+                    workers[i] = _Worker(ctx, fn) if pending else _Idle()
+    finally:
+        for w in workers:
+            if isinstance(w, _Worker):
+                w.stop(kill=w.task is not None)
+
+
+class _Idle:
+    """A retired worker slot (no more work to give it)."""
+
+    task = None
+    deadline = float("inf")
+
+    def give(self, task: Task) -> None:  # pragma: no cover - never given work
+        raise RuntimeError("idle slot")
+
+
+# ---------------------------------------------------------------------------
+# The spool: findings and score cards on disk until the outputs are written
+# ---------------------------------------------------------------------------
+
+
+class _Spool:
+    """Append-only pickles in one temporary file, read back by index."""
+
+    def __init__(self, path: Path):
+        self.fh = open(path, "w+b")  # noqa: SIM115 - closed in close()
+        self.where: dict[int, tuple[int, int]] = {}
+
+    def put(self, index: int, detail: UnitDetail) -> None:
+        data = pickle.dumps(detail, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fh.seek(0, os.SEEK_END)
+        self.where[index] = (self.fh.tell(), len(data))
+        self.fh.write(data)
+
+    def get(self, index: int) -> UnitDetail:
+        if index not in self.where:
+            return UnitDetail()
+        offset, size = self.where[index]
+        self.fh.seek(offset)
+        return pickle.loads(self.fh.read(size))  # noqa: S301 - our own file, written above
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+# ---------------------------------------------------------------------------
+# The batch
+# ---------------------------------------------------------------------------
+
+
+def _check_options(options: BatchOptions, rulebook: Rulebook) -> Any:
+    from perfxl.check import CheckOptions
+
+    return CheckOptions(rulebook, select=tuple(options.select), ignore=tuple(options.ignore), year=options.year)
+
+
+def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> None:
+    """Add findings across files (X codes: the same unit twice, mixed years) to the rows.
+
+    The workers hold the read units; here each file is represented by a skeleton unit
+    with what the batch rules compare (name, year, credit code and their cells).  The
+    findings go into the summary, the CSV and the JSON; the annotated copies were already
+    written by the workers and do not show them.
+    """
+    from perfxl.check import check_batch_rules
+    from perfxl.model import Field, Unit
+    from perfxl.report import FileReport
+    from perfxl.spec import PROFILE
+
+    reports = []
+    for row in rows:
+        if row.status == STATUS_UNREADABLE:
+            reports.append(FileReport(path=row.path, readable=False))
+            continue
+        profile = {}
+        for key, value in (("name", row.name), ("year", row.year), ("credit_code", row.credit_code)):
+            if value is not None:
+                profile[key] = Field(value, PROFILE.name, row.cells.get(key) or PROFILE.cell(key))
+        reports.append(FileReport(path=row.path, unit=Unit(path=Path(row.path), profile=profile)))
+    check_batch_rules(reports, options)
+    for row, report in zip(rows, reports):
+        if not report.findings:
+            continue
+        detail = spool.get(row.index)
+        detail.findings.extend(report.findings)
+        spool.put(row.index, detail)
+        for f in report.findings:
+            if f.severity.value == "error":
+                row.errors += 1
+            elif f.severity.value == "warning":
+                row.warnings += 1
+            else:
+                row.infos += 1
+        if row.status == STATUS_OK and row.errors:
+            row.status = STATUS_FIX
+
+
+def _swap_annotated(staging: Path, outdir: Path) -> None:
+    """Replace ``outdir/annotated`` by the staged folder (no stale copy survives)."""
+    final = outdir / ANNOTATED_DIR
+    old = outdir / f"{_STAGING_PREFIX}old-{secrets.token_hex(4)}"
+    if final.exists() or final.is_symlink():
+        if final.is_dir() and not final.is_symlink():
+            os.replace(final, old)
+        else:
+            final.unlink()
+    os.replace(staging, final)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike[str],
+              options: BatchOptions | None = None) -> BatchResult:
+    """Check, score and annotate every workbook under ``inputs``; write the summary to
+    ``outdir``.  See the module docstring for what is written and the exit codes."""
+    from perfxl.rulebook import default_rulebook
+
+    started = time.monotonic()
+    options = options or BatchOptions()
+    if options.jobs is not None and options.jobs < 1:
+        raise UsageError(f"--jobs 必须 ≥ 1，得到 {options.jobs} / jobs must be at least 1")
+    if options.timeout is not None and options.timeout <= 0:
+        raise UsageError(f"--timeout 必须 > 0，得到 {options.timeout} / timeout must be positive")
+    if not inputs:
+        raise UsageError("没有给出输入文件或文件夹 / no input given")
+    out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"输出位置 {out} 已存在且不是文件夹 / output exists and is not a folder", path=str(out))
+    files, skipped = discover(inputs, out)
+    if not files:
+        raise UsageError("没有找到可处理的工作簿（.xlsx .xlsm .xls .ods）/ no workbook found"
+                         + (f"；跳过 {len(skipped)} 个文件" if skipped else ""))
+    rulebook = options.rulebook or default_rulebook()
+    timeout = options.timeout if options.timeout is not None else rulebook.limits.timeout_seconds
+    check_options = _check_options(options, rulebook)
+    jobs = options.jobs or _default_jobs()
+    fn = options.worker or process_file
+
+    out.mkdir(parents=True, exist_ok=True)
+    staging = out / f"{_STAGING_PREFIX}{secrets.token_hex(6)}"
+    staged_annotated = staging / ANNOTATED_DIR
+    staged_annotated.mkdir(parents=True)
+    info = RunInfo.for_rulebook(rulebook, inputs=[str(p) for p in inputs], skipped=skipped, jobs=jobs,
+                                timeout=timeout, year=options.year)
+    names = unique_names([p.stem for p in files], ".xlsx")
+    tasks = [
+        Task(index=i, path=str(p), abspath=str(p.resolve()),
+             annotated_dest=str((staged_annotated / name).resolve()),
+             annotated_rel=f"{ANNOTATED_DIR}/{name}", options=check_options, timeout=timeout)
+        for i, (p, name) in enumerate(zip(files, names))
+    ]
+    rows: dict[int, SummaryRow] = {}
+    spool = _Spool(staging / "spool.bin")
+    try:
+        def deliver(result: FileResult) -> None:
+            rows[result.row.index] = result.row
+            spool.put(result.row.index, result.detail)
+            if options.progress is not None:
+                options.progress(BatchProgress(len(rows), len(tasks), result.row.path, result.row.status))
+
+        if jobs == 1:
+            _run_inline(tasks, fn, deliver)
+        else:
+            _run_pool(tasks, jobs, fn, deliver)
+        ordered = [rows[i] for i in sorted(rows)]
+        _batch_findings(ordered, spool, check_options)
+        outputs = write_outputs(out, ordered, lambda r: spool.get(r.index), info)
+        _swap_annotated(staged_annotated, out)
+    finally:
+        spool.close()
+        shutil.rmtree(staging, ignore_errors=True)
+    ranked = rank_rows(ordered)
+    annotated = [out / r.annotated for r in ordered if r.annotated]
+    return BatchResult(out, ranked, skipped, outputs, annotated, time.monotonic() - started)
+
+
+@contextlib.contextmanager
+def rich_progress() -> Iterator[Callable[[BatchProgress], None]]:
+    """A progress callback drawing a rich bar on stderr (counts, ETA).
+
+    Without a terminal the bar is not drawn; the counts are then printed every 10% so a
+    log still shows the batch advancing.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
+        TimeRemainingColumn
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        last = [-1]
+
+        def plain(ev: BatchProgress) -> None:
+            step = max(1, ev.total // 10)
+            if ev.done == ev.total or ev.done // step != last[0]:
+                last[0] = ev.done // step
+                print(f"已处理 {ev.done}/{ev.total} processed", file=sys.stderr, flush=True)
+
+        yield plain
+        return
+    progress = Progress(
+        TextColumn("[bold]校验 checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[last]}", markup=False),
+        console=console, transient=False,
+    )
+    task_id = None
+
+    def update(ev: BatchProgress) -> None:
+        nonlocal task_id
+        if task_id is None:
+            task_id = progress.add_task("batch", total=ev.total, last="")
+        # The file just finished (statuses are final only after the cross-file checks).
+        progress.update(task_id, completed=ev.done, last=Path(ev.path).name[:40])
+
+    with progress:
+        yield update

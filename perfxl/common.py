@@ -1,0 +1,227 @@
+"""部门整体 common indicators (财预〔2013〕53号 framework), computed from a read unit.
+
+:func:`common_indicators` returns a dict with stable Chinese keys (the names the bureau
+uses; JSON and the summary use the same keys).  :data:`COMMON_INDICATORS` lists them in
+order with their English name and kind: ``rate`` values are fractions (0.8182 is shown as
+81.82%), ``amount`` values are 万元.  A value is None when an input is missing or
+unreadable, or when a denominator is 0 — never a made-up 0.
+
+:func:`budget_amount` is the one place the 资金总额 row is read, shared with scoring: when
+that (computed) row's cell is blank or not calculated it falls back to the sum of its
+parts and says so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from perfxl.model import Field, Unit
+from perfxl.spec import BUDGET, THREE_PUBLIC
+
+__all__ = [
+    "CommonIndicator",
+    "COMMON_INDICATORS",
+    "common_indicators",
+    "budget_amount",
+    "field_number",
+    "field_ref",
+    "describe_problem",
+]
+
+
+@dataclass(frozen=True)
+class CommonIndicator:
+    """One common indicator: its key (Chinese), English name, kind and formula."""
+
+    key: str
+    name_en: str
+    kind: Literal["rate", "amount"]
+    formula: str
+
+
+COMMON_INDICATORS: tuple[CommonIndicator, ...] = (
+    CommonIndicator("在职人员控制率", "staff control rate", "rate", "在职人数 ÷ 编制人数"),
+    CommonIndicator("预算调整率", "budget adjustment rate", "rate", "(全年预算数 − 年初预算数) ÷ 年初预算数"),
+    CommonIndicator("预算执行率", "budget execution rate", "rate", "全年执行数 ÷ 全年预算数"),
+    CommonIndicator("执行数占年初预算", "spending ÷ initial budget", "rate", "全年执行数 ÷ 年初预算数"),
+    CommonIndicator("公用经费控制率", "running-cost control rate", "rate", "公用经费全年执行数 ÷ 公用经费全年预算数"),
+    CommonIndicator("三公经费控制率", "three-public control rate", "rate", "三公经费决算数 ÷ 三公经费预算数"),
+    CommonIndicator("三公经费变动率", "three-public change rate", "rate", "(三公经费决算数 − 上年决算数) ÷ 上年决算数"),
+    CommonIndicator("较上年增减", "change on last year (万元)", "amount", "全年执行数 − 上年执行数"),
+    CommonIndicator("较上年增减率", "change on last year (rate)", "rate", "(全年执行数 − 上年执行数) ÷ 上年执行数"),
+    CommonIndicator("基本支出较上年增减", "basic spending change (万元)", "amount", "基本支出全年执行数 − 上年执行数"),
+    CommonIndicator("项目支出较上年增减", "project spending change (万元)", "amount", "项目支出全年执行数 − 上年执行数"),
+)
+COMMON_KINDS: dict[str, str] = {c.key: c.kind for c in COMMON_INDICATORS}
+
+
+def field_number(f: Field | None) -> float | None:
+    """The numeric value of a readable field, or None (blank, text, unreadable, NaN)."""
+    if f is None or not f.ok:
+        return None
+    v = f.value
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def field_ref(f: Field | None, sheet: str, cell: str | None) -> str:
+    """'sheet!cell' of a field, falling back to the template address when unknown."""
+    if f is not None and f.ref is not None:
+        return f.ref
+    return f"{sheet}!{cell}" if cell else sheet
+
+
+def describe_problem(f: Field | None) -> str:
+    """Why a field gives no number, in Chinese ('未填写', '无法读取（完成）', …)."""
+    if f is None or f.status == "missing":
+        return "缺失"
+    if f.status == "blank":
+        return "未填写"
+    if f.status == "uncalculated":
+        return "为未计算的公式"
+    if f.status == "error":
+        return f"为错误值 {f.raw}" if f.raw is not None else "为错误值"
+    raw = f.raw if f.raw is not None else f.value
+    return f"无法读取（{raw}）" if raw not in (None, "") else "无法读取"
+
+
+def _budget_field(unit: Unit, row_key: str, col: str) -> Field | None:
+    row = unit.budget.get(row_key)
+    return row.amount(col) if row is not None else None
+
+
+def _budget_ref(unit: Unit, row_key: str, col: str) -> str:
+    f = _budget_field(unit, row_key, col)
+    return field_ref(f, BUDGET.name, BUDGET.cell(row_key, col) if f is None or f.cell is None else f.cell)
+
+
+def budget_amount(unit: Unit, col: str, row_key: str = "total") -> tuple[float | None, str | None]:
+    """An amount of 预算执行 (``col``: initial/adjusted/actual/last_year) and a note.
+
+    A row with parts (资金总额, 基本支出) is a computed cell (a template formula over its
+    parts, ``Field.formula``), and a computed cell is never trusted as input: the sum of
+    its parts is used whenever every part is a number or blank (blank counts as 0) and at
+    least one is a number.  Only when the parts cannot be used is the cell's own number
+    taken.  The note says so when the figure differs from what the cell shows (a cached
+    0 over a part typed as text, a stale figure typed over the formula — the balance
+    rules report those) or when the cell gave no number.
+    Returns (None, None) when nothing usable is found.
+    """
+    f = _budget_field(unit, row_key, col)
+    own = field_number(f)
+    if own is not None and not f.formula:  # type: ignore[union-attr]
+        return own, None
+    computed = f is not None and f.formula
+    if own is None and f is not None and not computed and f.status not in ("blank", "missing", "uncalculated"):
+        return None, None  # text typed into an input cell: refuse, the rules report it
+    parts_sum = _budget_parts(unit, row_key, col)
+    if parts_sum is None:
+        return own, None
+    total, parts = parts_sum
+    if own is not None and abs(total - own) < 0.005:
+        return own, None  # the formula's value agrees with its parts
+    label = BUDGET.row_spec(row_key).label
+    col_label = BUDGET.column(col).label
+    why = f"为计算单元格，显示值 {own:.2f} 与各项之和不符" if own is not None else describe_problem(f)
+    names = "、".join(BUDGET.row_spec(p).label for p in parts)
+    note = f"{_budget_ref(unit, row_key, col)} {label}{col_label}{why}，按{names}之和 {total:.2f} 计"
+    return total, note
+
+
+def _budget_parts(unit: Unit, row_key: str, col: str) -> tuple[float, tuple[str, ...]] | None:
+    """The sum of a budget row's parts (the first balance whose parts are usable)."""
+    for total, parts in BUDGET.balances:
+        if total != row_key:
+            continue
+        values: list[float] = []
+        for p in parts:
+            pf = _budget_field(unit, p, col)
+            v = field_number(pf)
+            if v is None and (pf is None or pf.status != "blank"):
+                break
+            values.append(v or 0.0)
+        else:
+            if any(field_number(_budget_field(unit, p, col)) is not None for p in parts):
+                return math.fsum(values), parts
+    return None
+
+
+def _div(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def _sub(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None:
+        return None
+    return a - b
+
+
+def common_indicators(unit: Unit) -> dict[str, float | None]:
+    """The common indicators of a unit, keyed as in :data:`COMMON_INDICATORS` (in order).
+
+    Rates are fractions (not rounded); amounts are 万元.  None where an input is missing
+    or a denominator is 0.
+    """
+    quota = field_number(unit.profile.get("staff_quota"))
+    on_post = field_number(unit.profile.get("staff_on_post"))
+    initial, _ = budget_amount(unit, "initial")
+    adjusted, _ = budget_amount(unit, "adjusted")
+    actual, _ = budget_amount(unit, "actual")
+    last, _ = budget_amount(unit, "last_year")
+    pub_adj = field_number(_budget_field(unit, "public", "adjusted"))
+    pub_act = field_number(_budget_field(unit, "public", "actual"))
+    # 三公经费合计 is a computed row: like 资金总额, fall back to its parts when blank.
+    tp_budget = _three_public_sum(unit, "budget")
+    tp_actual = _three_public_sum(unit, "actual")
+    tp_last = _three_public_sum(unit, "last_year")
+    basic_act, _ = budget_amount(unit, "actual", "basic")
+    basic_last, _ = budget_amount(unit, "last_year", "basic")
+    proj_act = field_number(_budget_field(unit, "project", "actual"))
+    proj_last = field_number(_budget_field(unit, "project", "last_year"))
+
+    change = _sub(actual, last)
+    out: dict[str, float | None] = {
+        "在职人员控制率": _div(on_post, quota),
+        "预算调整率": _div(_sub(adjusted, initial), initial),
+        "预算执行率": _div(actual, adjusted),
+        "执行数占年初预算": _div(actual, initial),
+        "公用经费控制率": _div(pub_act, pub_adj),
+        "三公经费控制率": _div(tp_actual, tp_budget),
+        "三公经费变动率": _div(_sub(tp_actual, tp_last), tp_last),
+        "较上年增减": change,
+        "较上年增减率": _div(change, last),
+        "基本支出较上年增减": _sub(basic_act, basic_last),
+        "项目支出较上年增减": _sub(proj_act, proj_last),
+    }
+    return out
+
+
+def _parts_sum(unit: Unit, row_key: str, col: str) -> float | None:
+    """A 三公经费 row's amount, or the sum of its parts (recursively) when its own cell is
+    a formula, blank, missing or not calculated; a blank part counts as 0.  None when
+    unusable.  A figure typed over the formula is used as is."""
+    row = unit.three_public.get(row_key)
+    f = row.amount(col) if row is not None else None
+    own = field_number(f)
+    parts = THREE_PUBLIC.row_spec(row_key).parts
+    if own is not None and not (parts and f.formula):  # type: ignore[union-attr]
+        return own
+    if own is None and f is not None and not f.formula and f.status not in ("blank", "missing", "uncalculated"):
+        return None
+    if not parts:
+        return 0.0 if f is not None and f.status == "blank" else None
+    values = [_parts_sum(unit, p, col) for p in parts]
+    if any(v is None for v in values):
+        return own  # a formula whose parts cannot be read: its shown value is all there is
+    return math.fsum(v for v in values if v is not None)
+
+
+def _three_public_sum(unit: Unit, col: str) -> float | None:
+    """三公经费合计 (its cell, or the sum of its parts)."""
+    return _parts_sum(unit, "total", col)

@@ -1,0 +1,467 @@
+"""Checks made before any parser opens a file.
+
+A workbook from outside is untrusted input: it may be empty, truncated, encrypted, not
+a spreadsheet at all, a zip bomb, or carry XML entity declarations.  :func:`examine`
+looks at the bytes (magic numbers, the zip directory, the first bytes of each XML part)
+and says whether the file may be parsed, and as which format — so the reader, and later
+openpyxl when it writes annotated copies, never open a hostile file.
+
+Every refusal is an F-code finding (see :mod:`perfxl.rules.file`); nothing here raises
+for bad input.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from perfxl.findings import Finding
+from perfxl.rulebook import Limits
+from perfxl.rules.file import (
+    F001,
+    F002,
+    F003,
+    F004,
+    F005,
+    F006,
+    F007,
+    F008,
+    F009,
+    F010,
+    F011,
+    F012,
+)
+
+__all__ = ["Inspection", "examine", "inspect_file", "is_lock_file", "sheet_parts", "FORMATS"]
+
+MB = 1024 * 1024
+OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+# Members smaller than this are never refused for their compression ratio: a tiny
+# sharedStrings.xml of repeated text legitimately compresses 200:1 (cf. Apache POI's
+# ZipSecureFile, which pairs a minimum inflate ratio with a size floor).
+RATIO_FLOOR_BYTES = 1 * MB
+MAX_MEMBERS = 10_000
+# How much of each XML part is read to find a DOCTYPE (it must precede the root element).
+PROLOG_BYTES = 64 * 1024
+
+# Format by content → the file extensions that name it.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "xlsx": (".xlsx", ".xlsm", ".xltx", ".xltm"),
+    "xlsb": (".xlsb",),
+    "xls": (".xls", ".xlt"),
+    "ods": (".ods",),
+}
+
+_DOCTYPE_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+_ROOT_RE = re.compile(rb"<[A-Za-z_]")
+_DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]+\d+:)?[A-Z]+(\d+)"')
+_SHEET_PART_RE = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+
+
+@dataclass
+class Inspection:
+    """What :func:`examine` learned: findings, and the format to parse the file as.
+
+    ``refused`` is True when the file must not be opened by any parser.
+    """
+
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+    fmt: str | None = None  # 'xlsx' | 'xlsb' | 'xls' | 'ods' when readable
+    refused: bool = False
+    extension_ok: bool = True  # the extension names the format found by content
+
+    def refuse(self, finding: Finding) -> Inspection:
+        self.findings.append(finding)
+        self.refused = True
+        return self
+
+
+def is_lock_file(path: str | Path) -> bool:
+    """True for Office/WPS owner files ('~$自评表.xlsx') and LibreOffice locks."""
+    name = Path(path).name
+    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
+
+
+def inspect_file(path: str | Path, limits: Limits | None = None) -> list[Finding]:
+    """The F-code findings about a file's bytes (see :func:`examine`)."""
+    return examine(path, limits).findings
+
+
+def examine(path: str | Path, limits: Limits | None = None) -> Inspection:
+    """Look at a file before parsing it: refuse what must not be opened.
+
+    Checks, in order: lock file, missing/empty file, size, magic bytes (zip, OLE2),
+    encryption, extension against content, then for zips: integrity, a workbook part,
+    declared uncompressed size and per-member compression ratio, macros, DOCTYPE/ENTITY
+    declarations in XML parts, and each sheet's declared row count.
+    """
+    limits = limits or Limits()
+    p = Path(path)
+    ins = Inspection(p)
+    if is_lock_file(p):
+        return ins.refuse(F009(None, None, actual=p.name))
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        return ins.refuse(F001(None, None, detail=f"无法打开 cannot open: {e.strerror or e}"))
+    if not p.is_file():
+        return ins.refuse(F001(None, None, detail="不是文件 not a file"))
+    if size == 0:
+        return ins.refuse(F004(None, None, actual=0))
+    if size > limits.max_file_mb * MB:
+        return ins.refuse(F005(None, None, expected=float(limits.max_file_mb), actual=round(size / MB, 2)))
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(8)
+    except OSError as e:
+        return ins.refuse(F001(None, None, detail=f"无法打开 cannot open: {e.strerror or e}"))
+    try:
+        if head.startswith(OLE2_MAGIC):
+            _examine_ole2(p, ins)
+        elif head.startswith(ZIP_MAGICS):
+            _examine_zip(p, ins, limits)
+        else:
+            ins.refuse(F003(None, None, detail=_sniff(p)))
+    except Exception as e:  # noqa: BLE001 - a guard must never raise on hostile bytes
+        return ins.refuse(F001(None, None, detail=f"{type(e).__name__}: {e}"))
+    if not ins.refused and ins.fmt:
+        ext = p.suffix.lower()
+        if ext not in FORMATS[ins.fmt]:
+            ins.extension_ok = False
+            ins.findings.append(F011(None, None, expected=ins.fmt, actual=ext or "（无扩展名）"))
+    return ins
+
+
+def _sniff(p: Path) -> str:
+    """A short description of what a non-spreadsheet file looks like."""
+    with open(p, "rb") as fh:
+        head = fh.read(512)
+    low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if low.startswith(b"%pdf"):
+        return "PDF 文件 a PDF file"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return "图片 an image"
+    if low.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")) or b"<html" in low[:200]:
+        return "网页（HTML）另存的表格 an HTML page saved as a spreadsheet"
+    if low.startswith(b"<?xml"):
+        return "XML 文件（可能是 Excel 2003 XML 表格）an XML file"
+    if head.startswith(b"{\\rtf"):
+        return "RTF 文档 an RTF document"
+    try:
+        head.decode("utf-8")
+        return "文本文件（如 CSV）a text file such as CSV"
+    except UnicodeDecodeError:
+        pass
+    return "无法识别的内容 unrecognised content"
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def _examine_ole2(p: Path, ins: Inspection) -> None:
+    """OLE2 compound file: legacy .xls, or an encrypted OOXML package, or a Word file.
+
+    Without olefile we look for the UTF-16 stream names in the file: an encrypted OOXML
+    file holds 'EncryptionInfo' and 'EncryptedPackage'; a workbook holds 'Workbook'
+    (BIFF8) or 'Book' (BIFF5).  The file is at most ``max_file_mb``, read in chunks.
+    """
+    found = _find_names(p, ("EncryptionInfo", "EncryptedPackage", "Workbook", "Book", "WordDocument",
+                            "PowerPoint Document"))
+    if "EncryptionInfo" in found or "EncryptedPackage" in found:
+        ins.refuse(F002(None, None))
+    elif "Workbook" in found or "Book" in found:
+        ins.fmt = "xls"
+    elif "WordDocument" in found:
+        ins.refuse(F003(None, None, detail="Word 文档 a Word document"))
+    elif "PowerPoint Document" in found:
+        ins.refuse(F003(None, None, detail="PowerPoint 文档 a PowerPoint document"))
+    else:
+        ins.refuse(F003(None, None, detail="不含工作簿的 OLE2 文件 an OLE2 file without a workbook"))
+
+
+def _find_names(p: Path, names: tuple[str, ...]) -> set[str]:
+    needles = {n: _utf16(n) for n in names}
+    found: set[str] = set()
+    overlap = max(len(b) for b in needles.values())
+    tail = b""
+    with open(p, "rb") as fh:
+        while True:
+            chunk = fh.read(MB)
+            if not chunk:
+                break
+            buf = tail + chunk
+            for n, b in needles.items():
+                if n not in found and b in buf:
+                    # 'Book' must be a whole directory name, not part of 'Workbook'.
+                    if n == "Book" and not re.search(b"(?<!k\x00r\x00o\x00W\x00)" + re.escape(b) + b"\x00\x00", buf):
+                        continue
+                    found.add(n)
+            tail = buf[-overlap:]
+    return found
+
+
+def _examine_zip(p: Path, ins: Inspection, limits: Limits) -> None:
+    try:
+        zf = zipfile.ZipFile(p)
+    except Exception as e:  # noqa: BLE001 - BadZipFile, NotImplementedError (bad version), OSError…
+        ins.refuse(F001(None, None, detail=f"压缩结构损坏 damaged zip: {type(e).__name__}: {e}"))
+        return
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            ins.refuse(F006(None, None, expected=f"{MAX_MEMBERS} 个部件", detail=f"{len(infos)} 个部件 members"))
+            return
+        names = {i.filename for i in infos}
+        if "xl/workbook.xml" in names:
+            ins.fmt = "xlsx"
+        elif "xl/workbook.bin" in names:
+            ins.fmt = "xlsb"
+        elif "content.xml" in names and _is_ods(zf, names):
+            ins.fmt = "ods"
+        elif "word/document.xml" in names:
+            ins.refuse(F003(None, None, detail="Word 文档 a Word document"))
+            return
+        elif "ppt/presentation.xml" in names:
+            ins.refuse(F003(None, None, detail="PowerPoint 文档 a PowerPoint document"))
+            return
+        else:
+            ins.refuse(F010(None, None))
+            return
+        # Zip bomb: refuse by the declared sizes before anything is inflated.
+        total = sum(i.file_size for i in infos)
+        if total > limits.max_uncompressed_mb * MB:
+            ins.refuse(F006(None, None, expected=f"{limits.max_uncompressed_mb:g} MB",
+                            detail=f"解压后共 {total / MB:.1f} MB uncompressed"))
+            return
+        for i in infos:
+            if i.file_size > RATIO_FLOOR_BYTES:
+                ratio = i.file_size / max(i.compress_size, 1)
+                if ratio > limits.max_compression_ratio:
+                    ins.refuse(F006(None, None, expected=f"{limits.max_compression_ratio:g}:1",
+                                    detail=f"{i.filename} 压缩比 ratio {ratio:.0f}:1"))
+                    return
+        if "xl/vbaProject.bin" in names:
+            ins.findings.append(F012(None, None))
+        tall: list[tuple[str, int]] = []
+        try:
+            raw = open(p, "rb")  # noqa: SIM115 - closed in finally
+        except OSError as e:
+            ins.refuse(F001(None, None, detail=f"无法打开 cannot open: {e.strerror or e}"))
+            return
+        try:
+            for i in infos:
+                low = i.filename.lower()
+                if not low.endswith((".xml", ".rels", ".vml")):
+                    continue
+                head = _prolog(zf, i, raw)
+                if _has_dtd(head, i.file_size):
+                    ins.refuse(F008(None, None, part=i.filename))
+                    return
+                if ins.fmt == "xlsx" and _SHEET_PART_RE.match(i.filename):
+                    m = _DIMENSION_RE.search(head)
+                    if m and int(m.group(1)) > limits.max_rows:
+                        tall.append((i.filename, int(m.group(1))))
+            if ins.fmt == "ods":
+                tall.extend(_ods_tall_tables(zf, limits))
+            if tall:  # name the sheet (the parts are known to be free of DTDs by now)
+                part, rows = tall[0]
+                name = _sheet_names(zf).get(part) if ins.fmt == "xlsx" else part
+                ins.refuse(F007(name, None, expected=limits.max_rows, actual=rows,
+                                sheet_name=name or part))
+                return
+        except (zipfile.BadZipFile, zlib.error, struct.error, OSError, EOFError, ValueError, NotImplementedError) as e:
+            ins.refuse(F001(None, None, detail=f"压缩数据损坏 damaged zip data: {type(e).__name__}: {e}"))
+        except Exception as e:  # noqa: BLE001 - a guard must never raise on hostile bytes
+            ins.refuse(F001(None, None, detail=f"压缩数据损坏 damaged zip data: {type(e).__name__}: {e}"))
+        finally:
+            raw.close()
+
+
+_SHEET_EL_RE = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_REL_EL_RE = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+_ATTR_RE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → worksheet part of an xlsx, best effort (regex over workbook.xml and
+    its rels; call only after :func:`examine` has refused DTDs)."""
+    return {name: part for part, name in _sheet_names(zf).items()}
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part → sheet name, best effort (regex over workbook.xml and its rels)."""
+    import html
+
+    try:
+        targets = {}
+        for m in _REL_EL_RE.finditer(zf.read("xl/_rels/workbook.xml.rels")):
+            a = dict(_ATTR_RE.findall(m.group(1)))
+            t = html.unescape(a.get(b"Target", b"").decode("utf-8"))
+            targets[a.get(b"Id", b"").decode()] = t.lstrip("/") if t.startswith("/") else "xl/" + t
+        out = {}
+        for m in _SHEET_EL_RE.finditer(zf.read("xl/workbook.xml")):
+            a = {k.split(b":")[-1]: v for k, v in _ATTR_RE.findall(m.group(1))}
+            part = targets.get(a.get(b"id", b"").decode())
+            if part:
+                out[part] = html.unescape(a.get(b"name", b"").decode("utf-8"))
+        return out
+    except Exception:  # noqa: BLE001 - names are a nicety; the refusal stands without them
+        return {}
+
+
+_ODS_ROWS_REP_RE = re.compile(rb'number-rows-repeated="(\d+)"')
+# Filled cells a sheet may expand to (rows × columns after repeats): an ODS row or cell
+# can be 'repeated' a million times in a few bytes, and parsers expand it in memory.
+MAX_CELLS_PER_ROW = 200
+
+
+def _ods_filled_cells(body: bytes) -> int:
+    """Cells with a value in one ODS row body, counting column repeats (bytes ops only:
+    a regex per cell costs ~10 µs, too much for a guard)."""
+    filled = max(body.count(b"office:value-type="), body.count(b"<text:p"))
+    i = body.find(b'columns-repeated="')
+    while i >= 0:
+        lt, gt = body.rfind(b"<", 0, i), body.find(b">", i)
+        tag = body[lt:gt + 1]
+        if b"value-type" in tag or not tag.endswith(b"/>"):
+            q = i + len(b'columns-repeated="')
+            digits = body[q:body.find(b'"', q)]
+            if digits.isdigit():
+                filled += int(digits) - 1
+        i = body.find(b'columns-repeated="', i + 1)
+    return filled
+
+
+def _ods_tall_tables(zf: zipfile.ZipFile, limits: Limits) -> list[tuple[str, int]]:
+    """ODS tables whose rows holding values (after repeats) exceed ``max_rows``, or
+    whose filled cells exceed ``max_rows × MAX_CELLS_PER_ROW``.  Empty repeated rows
+    (LibreOffice writes a million styled empty rows at the end of every sheet) are fine.
+    Scanned with bytes.find: a regex over content.xml costs ten times more."""
+    import html
+
+    try:
+        data = zf.read("content.xml")
+    except KeyError:
+        return []
+    out = []
+    starts = []
+    i = data.find(b"<table:table ")
+    while i >= 0:
+        starts.append(i)
+        i = data.find(b"<table:table ", i + 1)
+    for n, t in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(data)
+        tag = data[t:data.find(b">", t)]
+        name = re.search(rb'table:name="([^"]*)"', tag)
+        rows = cells = 0
+        pos = t
+        while True:
+            i = data.find(b"<table:table-row", pos, end)
+            if i < 0:
+                break
+            j = data.find(b">", i, end)
+            if j < 0:
+                break
+            nxt = data[i + 16:i + 17]
+            if nxt not in (b" ", b">", b"/") or data[j - 1:j] == b"/":
+                pos = j + 1
+                continue  # <table:table-rows>, a row group, or an empty self-closed row
+            k = data.find(b"</table:table-row>", j, end)
+            k = end if k < 0 else k
+            body = data[j + 1:k]
+            if b"value-type" not in body and b"<text:" not in body:
+                pos = k + 1
+                continue  # no values in this row, however often it repeats
+            filled = _ods_filled_cells(body)
+            if filled:
+                rep = _ODS_ROWS_REP_RE.search(data, i, j)
+                reps = int(rep.group(1)) if rep else 1
+                rows += reps
+                cells += reps * filled
+            pos = k + 1
+        if rows > limits.max_rows or cells > limits.max_rows * MAX_CELLS_PER_ROW:
+            label = html.unescape(name.group(1).decode("utf-8", "replace")) if name else "?"
+            out.append((label, rows))
+    return out
+
+
+def _is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    if "mimetype" in names:
+        try:
+            with zf.open("mimetype") as fh:
+                return b"opendocument.spreadsheet" in fh.read(100)
+        except Exception:  # noqa: BLE001 - a damaged mimetype member: not ODS
+            return False
+    return False
+
+
+def _prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fh: BinaryIO | None = None) -> bytes:
+    """The first bytes of a part: 4 KB, or up to PROLOG_BYTES when no root element shows
+    in the first 4 KB (inflating only what is needed keeps the guard cheap).
+
+    With ``fh`` (the file, opened once) deflated and stored members are read straight
+    from their local header — zipfile.open costs more than the inflating here."""
+    if fh is not None and not info.flag_bits & 1 and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        fh.seek(info.header_offset)
+        hdr = fh.read(30)
+        if len(hdr) == 30 and hdr[:4] == b"PK\x03\x04":
+            n, m = struct.unpack("<HH", hdr[26:30])
+            fh.seek(info.header_offset + 30 + n + m)
+            return _inflate_head(fh, info)
+    with zf.open(info) as f:
+        head = f.read(4096)
+        if len(head) == 4096 and not _ROOT_RE.search(head):
+            head += f.read(PROLOG_BYTES - 4096)
+        return head
+
+
+def _inflate_head(fh: BinaryIO, info: zipfile.ZipInfo) -> bytes:
+    if info.compress_type == zipfile.ZIP_STORED:
+        head = fh.read(min(info.file_size, 4096))
+        if len(head) == 4096 and not _ROOT_RE.search(head):
+            head += fh.read(min(info.file_size, PROLOG_BYTES) - 4096)
+        return head
+    d = zlib.decompressobj(-15)
+    remaining = info.compress_size
+    out = b""
+    want = 4096
+    while True:
+        while len(out) < want and not d.eof:
+            if d.unconsumed_tail:
+                data = d.unconsumed_tail
+            else:
+                if remaining <= 0:
+                    break
+                data = fh.read(min(16384, remaining))
+                if not data:
+                    break
+                remaining -= len(data)
+            out += d.decompress(data, want - len(out))
+        if want == 4096 and len(out) == 4096 and not _ROOT_RE.search(out):
+            want = PROLOG_BYTES
+            continue
+        return out
+
+
+def _has_dtd(head: bytes, size: int) -> bool:
+    """True when the part declares a DOCTYPE/ENTITY before its root element, or hides
+    its root beyond the prolog window (padding to push a DOCTYPE past the scan)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            head = head.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return True
+    # The root is the first '<' followed by a name (not '<?' or '<!').
+    root = _ROOT_RE.search(head)
+    end = root.start() if root else len(head)
+    if _DOCTYPE_RE.search(head, 0, end):
+        return True
+    return root is None and size > len(head)

@@ -1,0 +1,995 @@
+"""Read one filled workbook into a :class:`~perfxl.model.Unit`.
+
+:func:`read_unit` never raises for bad input: whatever is wrong becomes a finding in
+``unit.findings`` (with sheet and cell where there is one), and ``unit.readable`` is
+False when the file cannot be read as a workbook of this template at all.
+
+How it reads:
+
+1. :func:`perfxl.guards.examine` looks at the bytes first (zip bombs, encryption,
+   entities…); a refused file is never parsed.
+2. :func:`read_grids` turns every sheet into a list of rows (python-calamine, the
+   engine behind ``pandas.read_excel(engine="calamine")``; rows and columns start at A1
+   so indices align with addresses).  :func:`read_grids_pandas` is the same through
+   pandas; the reader uses the direct one because it skips pandas' per-sheet DataFrame
+   cost.
+3. Everything is located by its label (:mod:`perfxl.spec`): form fields by the label in
+   column A, tables by their header row (columns mapped by header text, so reordered or
+   extra columns are fine), fixed rows by their label, free tables to the last
+   non-blank row.
+4. Each cell is parsed by its kind (:mod:`perfxl.numbers`).  Computed cells (template
+   formulas) are read with ``formula=True`` and never trusted; a formula without a
+   cached value — which calamine returns as empty — is found in the sheet XML and reads
+   as ``uncalculated``, never 0.  Formula error values (``#DIV/0!``), which calamine
+   also returns as empty, are found the same way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from perfxl.findings import Finding
+from perfxl.guards import examine, sheet_parts
+from perfxl.model import (
+    BudgetRow,
+    Field,
+    Goal,
+    Indicator,
+    ScoreRow,
+    ThreePublicRow,
+    Unit,
+)
+from perfxl.numbers import (
+    ERROR_VALUES,
+    Parsed,
+    norm_label,
+    parse_amount,
+    parse_code,
+    parse_date,
+    parse_direction,
+    parse_int,
+    parse_number,
+    parse_rate,
+    parse_text,
+    parse_value,
+    parse_year,
+)
+from perfxl.rulebook import Rulebook, default_rulebook
+from perfxl.rules.file import (
+    F001,
+    F002,
+    F007,
+    F013,
+    F014,
+    F015,
+    F016,
+    F017,
+    F018,
+    F019,
+    F020,
+    F021,
+)
+from perfxl.rules.values import (
+    V001,
+    V002,
+    V003,
+    V004,
+    V005,
+    V006,
+    V007,
+    V008,
+    V009,
+    V010,
+    V011,
+    V012,
+    V013,
+    V014,
+    V015,
+    V016,
+)
+from perfxl.spec import (
+    BUDGET,
+    DEPT,
+    GOALS,
+    INDICATORS,
+    LEVEL_ROWS,
+    PROFILE,
+    QUALITATIVE,
+    SELF_SCORE,
+    SPECS,
+    THREE_PUBLIC,
+    FormSheet,
+    TableSheet,
+    TemplateSpec,
+    addr,
+)
+
+__all__ = ["read_unit", "read_grids", "read_grids_pandas", "Book", "TooManyRows", "HEADER_SEARCH_ROWS"]
+
+Grid = list[list[Any]]
+
+_norm = functools.lru_cache(maxsize=8192, typed=True)(norm_label)
+
+_FLOAT_KINDS = frozenset({"amount", "number", "value", "rate"})
+_PROBE_KINDS = frozenset({"amount", "number", "value", "rate", "int", "year"})
+_TEXT_KINDS = frozenset({"text", "label", "choice"})
+_INF = (float("inf"), float("-inf"))
+
+# How many rows from the top are searched for a table's header row.
+HEADER_SEARCH_ROWS = 12
+
+_KIND_NAMES: dict[str, tuple[str, str]] = {
+    "amount": ("金额（数字，单位万元）", "an amount (a number, 万元)"),
+    "number": ("数字", "a number"),
+    "rate": ("比率（数字或百分比）", "a rate (a number or a percentage)"),
+    "int": ("整数", "a whole number"),
+    "value": ("数字（定量指标）", "a number (quantitative indicator)"),
+    "year": ("年份", "a year"),
+}
+
+
+# ---------------------------------------------------------------------------
+# Grids: the one place that talks to the spreadsheet library
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Book:
+    """A workbook as grids: sheet names in order, each sheet a list of rows (A1 first)."""
+
+    path: Path
+    fmt: str
+    names: list[str]
+    grids: dict[str, Grid]
+    suspect: bool = False  # the probe found uncalculated formulas or error values
+    _probe: _XmlProbe | None = None
+
+    def probe(self) -> _XmlProbe | None:
+        """The sheet-XML probe (xlsx only): formula and error cells calamine hides."""
+        if self.fmt != "xlsx":
+            return None
+        if self._probe is None:
+            self._probe = _XmlProbe(self.path)
+        return self._probe
+
+
+def _open_calamine(path: Path, by_content: bool):
+    import python_calamine as pc
+
+    if by_content:
+        with open(path, "rb") as fh:
+            return pc.CalamineWorkbook.from_filelike(fh)
+    return pc.CalamineWorkbook.from_path(str(path))
+
+
+def read_grids(path: str | Path, *, by_content: bool = False, max_rows: int | None = None) -> tuple[list[str], dict[str, Grid]]:
+    """Every sheet as a list of rows through python-calamine, starting at A1.
+
+    ``by_content`` opens the file by its bytes instead of its extension (an .xls renamed
+    .xlsx).  A sheet taller than ``max_rows`` raises :class:`TooManyRows` before its
+    cells are turned into Python objects.
+    """
+    wb = _open_calamine(Path(path), by_content)
+    try:
+        names = list(wb.sheet_names)
+        grids: dict[str, Grid] = {}
+        for name in names:
+            sheet = wb.get_sheet_by_name(name)
+            h = sheet.total_height or sheet.height
+            if max_rows is not None and h > max_rows:
+                raise TooManyRows(name, h)
+            grids[name] = sheet.to_python(skip_empty_area=False)
+        return names, grids
+    finally:
+        close = getattr(wb, "close", None)
+        if close:
+            close()
+
+
+def read_grids_pandas(path: str | Path) -> tuple[list[str], dict[str, Grid]]:
+    """The same as :func:`read_grids` through ``pandas.read_excel(engine="calamine")``
+    (kept so the engine choice stays swappable and measurable)."""
+    import pandas as pd
+
+    frames = pd.read_excel(path, sheet_name=None, header=None, engine="calamine")
+    out: dict[str, Grid] = {}
+    for name, df in frames.items():
+        rows = df.astype(object).where(df.notna(), None).values.tolist()
+        out[name] = rows
+    return list(frames), out
+
+
+class TooManyRows(Exception):
+    """A sheet taller than the row limit (raised by :func:`read_grids`)."""
+
+    def __init__(self, sheet: str, rows: int):
+        super().__init__(sheet, rows)
+        self.sheet, self.rows = sheet, rows
+
+
+def _get(grid: Grid, r: int, c: int) -> Any:
+    """Cell at 0-based row/column; None beyond the (possibly ragged) grid."""
+    if 0 <= r < len(grid):
+        row = grid[r]
+        if 0 <= c < len(row):
+            v = row[c]
+            return None if v == "" else v
+    return None
+
+
+def _row_blank(grid: Grid, r: int, cols: list[int]) -> bool:
+    if r >= len(grid):
+        return True
+    row = grid[r]
+    n = len(row)
+    for c in cols:
+        if c < n:
+            v = row[c]
+            if v is not None and v != "" and not (v.__class__ is str and not v.strip()):
+                return False
+    return True
+
+
+_a1 = functools.lru_cache(maxsize=65536)(addr)
+
+
+# ---------------------------------------------------------------------------
+# The XML probe: formulas without values and error values (xlsx)
+# ---------------------------------------------------------------------------
+
+_CELL_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_R_RE = re.compile(rb'\br="([A-Z]+\d+)"')
+_T_RE = re.compile(rb'\bt="(\w+)"')
+_F_RE = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_S_RE = re.compile(rb'\bs="(\d+)"')
+_NUMFMT_RE = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"')
+_CELLXFS_RE = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF_RE = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
+_NUMFMTID_RE = re.compile(rb'\bnumFmtId="(\d+)"')
+_V_RE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+
+
+def _uncalculated(formula: bytes, v: re.Match | None, typ: bytes) -> bool:
+    """A formula cell without a cached value.  Excel stores an empty-string result as
+    t="str" with an empty <v>; a formula that can return "" (IF(C6=0,"",…)) with an
+    empty <v> is taken as calculated to empty, since some writers omit t="str"."""
+    if v is None:
+        return True
+    if v.group(1) != b"" or typ == b"str":
+        return False
+    return b'&quot;&quot;' not in formula and b'""' not in formula
+
+
+class _XmlProbe:
+    """Reads a sheet's XML (once, on first need) for the cells calamine shows as empty:
+    formulas with no cached value and error values.  Only asked about empty cells."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._zf: zipfile.ZipFile | None = None
+        self._parts: dict[str, str] | None = None
+        self._cells: dict[str, dict[str, tuple[str, str | None]]] = {}
+        self._data: dict[str, bytes] = {}
+        self._pct_styles: frozenset[int] | None = None
+
+    def close(self) -> None:
+        if self._zf is not None:
+            self._zf.close()
+            self._zf = None
+
+    def _zip(self) -> zipfile.ZipFile:
+        if self._zf is None:
+            self._zf = zipfile.ZipFile(self.path)
+            self._parts = sheet_parts(self._zf)
+        return self._zf
+
+    def _read(self, sheet: str) -> bytes:
+        data = self._data.get(sheet)
+        if data is not None:
+            return data
+        try:
+            zf = self._zip()
+            part = (self._parts or {}).get(sheet)
+            data = zf.read(part) if part else b""
+        except Exception:  # noqa: BLE001 - the probe is best effort; calamine read the file
+            data = b""
+        self._data[sheet] = data
+        return data
+
+    def _percent_styles(self) -> frozenset[int]:
+        """Indices of cell styles (cellXfs) whose number format shows a percentage."""
+        if self._pct_styles is None:
+            ids: set[int] = set()
+            try:
+                xml = self._zip().read("xl/styles.xml")
+                pct_fmts = {9, 10}
+                for m in _NUMFMT_RE.finditer(xml):
+                    code = re.sub(rb'"[^"]*"|\\.|\[[^\]]*\]', b"", m.group(2).replace(b"&quot;", b'"'))
+                    if b"%" in code:
+                        pct_fmts.add(int(m.group(1)))
+                xfs = _CELLXFS_RE.search(xml)
+                if xfs:
+                    for i, x in enumerate(_XF_RE.finditer(xfs.group(1))):
+                        f = _NUMFMTID_RE.search(x.group(1))
+                        if f and int(f.group(1)) in pct_fmts:
+                            ids.add(i)
+            except Exception:  # noqa: BLE001 - best effort: no styles, no percentages
+                pass
+            self._pct_styles = frozenset(ids)
+        return self._pct_styles
+
+    def is_percent(self, sheet: str, a1: str) -> bool:
+        """Whether a cell is formatted as a percentage (Excel stores 95% as 0.95)."""
+        styles = self._percent_styles()
+        if not styles:
+            return False
+        data = self._read(sheet)
+        key = f'r="{a1}"'.encode()
+        i = data.find(key)  # one C-speed search per asked cell, not a parse of the sheet
+        while i >= 0:
+            start = data.rfind(b"<", 0, i)
+            end = data.find(b">", i)
+            tag = data[start:end]
+            if tag[1:3] == b"c " or tag[1:].split(b" ", 1)[0].endswith(b":c"):
+                st = _S_RE.search(tag)
+                return bool(st) and int(st.group(1)) in styles
+            i = data.find(key, i + 1)
+        return False
+
+    def cells(self, sheet: str) -> dict[str, tuple[str, str | None]]:
+        """{A1: ('uncalculated', None) | ('error', '#DIV/0!')} for one sheet."""
+        found = self._cells.get(sheet)
+        if found is not None:
+            return found
+        found = {}
+        data = self._read(sheet)
+        # Visit only the cells that hold a formula or an error: find the marker, then
+        # the start of its enclosing <c> element.
+        starts: set[int] = set()
+        prefixed = b":c " in data  # a namespace prefix on cells (<x:c …>): rare
+        for marker in (b"<f>", b"<f ", b"<f/", b':f>', b":f ", b't="e"'):
+            i = data.find(marker)
+            while i >= 0:
+                lo = max(0, i - 4096)
+                k = data.rfind(b"<c ", lo, i)
+                if prefixed:
+                    j = data.rfind(b":c ", lo, i)
+                    if j > k:
+                        k = data.rfind(b"<", lo, j)
+                if k >= 0:
+                    starts.add(k)
+                i = data.find(marker, i + 1)
+        for k in sorted(starts):
+            m = _CELL_RE.match(data, k)
+            if not m:
+                continue
+            attrs, body = m.group(1), m.group(2) or b""
+            r = _R_RE.search(attrs)
+            if not r:
+                continue
+            t = _T_RE.search(attrs)
+            typ = t.group(1) if t else b"n"
+            v = _V_RE.search(body)
+            if typ == b"e":
+                found[r.group(1).decode()] = ("error", v.group(1).decode() if v else "#VALUE!")
+            elif (f := _F_RE.search(body)) is not None and _uncalculated(f.group(1) or b"", v, typ):
+                found[r.group(1).decode()] = ("uncalculated", None)
+        self._cells[sheet] = found
+        return found
+
+
+# ---------------------------------------------------------------------------
+# Reading cells
+# ---------------------------------------------------------------------------
+
+
+def _parser(kind: str, max_chars: int) -> Callable[[Any], Parsed]:
+    if kind == "amount":
+        return parse_amount
+    if kind == "rate":
+        return parse_rate
+    if kind == "number":
+        return _parse_points
+    if kind == "int":
+        return parse_int
+    if kind == "year":
+        return parse_year
+    if kind == "date":
+        return parse_date
+    if kind == "uscc":
+        return lambda raw: parse_code(raw, upper=True)
+    if kind == "phone":
+        return parse_code
+    if kind == "value":
+        return parse_value
+    return lambda raw: parse_text(raw, max_chars)
+
+
+def _parse_points(raw: Any) -> Parsed:
+    """分值 / 自评得分: a number, '5分' accepted."""
+    return parse_number(raw, units=_POINT_UNITS)
+
+
+_POINT_UNITS = frozenset({"分"})
+
+
+class _Reader:
+    """Reads cells of one book, collecting findings."""
+
+    def __init__(self, book: Book, rulebook: Rulebook):
+        self.book = book
+        self.rulebook = rulebook
+        self.max_chars = rulebook.limits.max_cell_chars
+        self.findings: list[Finding] = []
+
+    # -- one cell -----------------------------------------------------------
+
+    def cell(self, sheet: str, r: int, c: int, kind: str, *, computed: bool = False) -> Field:
+        """Read the cell at 0-based (r, c) of ``sheet`` as ``kind``; emit V findings."""
+        grid = self.book.grids[sheet]
+        raw = _get(grid, r, c)
+        a1 = _a1(r + 1, c + 1)
+        if raw is None:
+            return self._empty(sheet, a1, computed, kind)
+        cls = raw.__class__
+        if cls is float and kind in _FLOAT_KINDS and not math.isnan(raw) and raw not in _INF:
+            return Field(raw, sheet, a1, raw, "ok", formula=computed)  # the common case, fast
+        if cls is str and kind in _TEXT_KINDS and len(raw) <= self.max_chars:
+            v = raw.strip()
+            if v and v.upper() not in ERROR_VALUES:
+                return Field(v, sheet, a1, raw, "ok", formula=computed)
+        p = _parser(kind, self.max_chars)(raw)
+        return self.field_from(p, sheet, a1, raw, kind, computed=computed)
+
+    def _empty(self, sheet: str, a1: str, computed: bool, kind: str = "text") -> Field:
+        # The sheet XML is scanned only when needed: for an empty computed total (a sum
+        # always has a value once Excel saved the file; a rate may rightly be "" when
+        # its budget is 0), for an empty number cell (an error value reads as empty),
+        # or for any empty cell once the file is known to hold uncalculated formulas.
+        need = (kind in _PROBE_KINDS and (not computed or kind != "rate")) or self.book.suspect
+        loaded = self.book._probe is not None and sheet in self.book._probe._cells  # free to ask
+        probe = self.book.probe() if need or loaded else None
+        hit = probe.cells(sheet).get(a1) if probe else None
+        if hit is not None:
+            self.book.suspect = True
+        if hit is None:
+            return Field(None, sheet, a1, None, "blank", formula=computed)
+        what, val = hit
+        if what == "error":
+            self.findings.append((V006 if computed else V005)(sheet, a1, actual=val))
+            return Field(val, sheet, a1, val, "error", formula=True)
+        self.findings.append((V003 if computed else V004)(sheet, a1))
+        return Field(None, sheet, a1, None, "uncalculated", formula=True)
+
+    def field_from(self, p: Parsed, sheet: str, a1: str, raw: Any, kind: str, *, computed: bool = False,
+                   note_conversion: bool = True) -> Field:
+        """A Field from a parse result, with the finding the result calls for."""
+        kz, ke = _KIND_NAMES.get(kind, ("数字", "a number"))
+        shown = raw if not isinstance(raw, float) or not raw.is_integer() else int(raw)
+        if p.status == "error":
+            self.findings.append((V006 if computed else V005)(sheet, a1, actual=p.value))
+            return Field(p.value, sheet, a1, raw, "error", formula=computed)
+        if p.status == "invalid":
+            if p.reason == "date":
+                f = V007(sheet, a1, actual=str(raw), kind_zh=kz, kind_en=ke)
+            elif p.reason == "not-integer":
+                f = V009(sheet, a1, actual=shown)
+            elif p.reason == "bad-year":
+                f = V010(sheet, a1, actual=shown)
+            elif p.reason == "bad-date":
+                f = V011(sheet, a1, actual=shown)
+            elif p.reason == "direction":
+                f = V013(sheet, a1, actual=shown)
+            else:
+                f = V002(sheet, a1, actual=shown, kind_zh=kz, kind_en=ke)
+            if not computed or kind != "rate":
+                self.findings.append(f)
+            return Field(None, sheet, a1, raw, "invalid", formula=computed)
+        if p.status == "blank":
+            return Field(None, sheet, a1, raw, "blank", formula=computed)
+        if p.reason == "too-long":
+            self.findings.append(V008(sheet, a1, expected=self.max_chars, actual=len(p.value)))
+        if p.dash and kind == "amount":
+            self.findings.append(V012(sheet, a1, actual=str(raw).strip()))
+        elif p.converted and isinstance(raw, str) and note_conversion and kind in _KIND_NAMES and not computed:
+            self.findings.append(V001(sheet, a1, expected=p.value, actual=raw.strip()))
+        return Field(p.value, sheet, a1, raw, "ok", converted=p.converted and isinstance(raw, str), formula=computed)
+
+    # -- locating -----------------------------------------------------------
+
+    def labels_in_column(self, sheet: str, c: int, start: int = 0) -> dict[str, int]:
+        """Normalised label → first 0-based row holding it in column ``c`` (from ``start``)."""
+        out: dict[str, int] = {}
+        grid = self.book.grids[sheet]
+        for r in range(start, len(grid)):
+            row = grid[r]
+            if c < len(row):
+                v = row[c]
+                if v.__class__ is str and v:
+                    key = _norm(v)
+                    if key and key not in out:
+                        out[key] = r
+        return out
+
+    def find_header(self, spec: TableSheet, aliases: dict[str, tuple[str, ...]]) -> tuple[int, dict[str, int]] | None:
+        """The header row (0-based) and column key → 0-based column, or None.
+
+        The header is the row among the first :data:`HEADER_SEARCH_ROWS` that holds the
+        most of the table's header labels (at least two, or the first column's label).
+        Missing and extra columns become F014/F015 findings at the header row.
+        """
+        grid = self.book.grids[spec.name]
+        wanted = {}
+        for col in spec.columns:
+            for lab in (col.label, *aliases.get(col.label, ())):
+                wanted.setdefault(_norm(lab), col.key)
+        best, best_n = None, 0
+        for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
+            n = sum(1 for v in grid[r] if v.__class__ is str and v and _norm(v) in wanted)
+            if n > best_n:
+                best, best_n = r, n
+        first = _norm(spec.columns[0].label)
+        if best is None or (best_n < 2 and first not in {_norm(v) for v in grid[best] if v.__class__ is str}):
+            return None
+        colmap: dict[str, int] = {}
+        extras: list[tuple[int, str]] = []
+        for c in range(len(grid[best])):
+            v = _get(grid, best, c)
+            if v is None:
+                continue
+            key = wanted.get(_norm(v))
+            if key is None:
+                if isinstance(v, str) and v.strip():
+                    extras.append((c, v.strip()))
+            elif key not in colmap:
+                colmap[key] = c
+        hr = best + 1
+        if hr != spec.header_row:
+            self.findings.append(F021(spec.name, addr(hr, 1), expected=spec.header_row, actual=hr))
+        for i, col in enumerate(spec.columns):
+            if col.key not in colmap:
+                at = _get(grid, best, i)
+                self.findings.append(F014(spec.name, addr(hr, i + 1), expected=col.label,
+                                          actual=at if isinstance(at, str) else None))
+        for c, text in extras:
+            self.findings.append(F015(spec.name, addr(hr, c + 1), actual=text))
+        return best, colmap
+
+
+# ---------------------------------------------------------------------------
+# Sheets
+# ---------------------------------------------------------------------------
+
+
+def _absent(sheet: str, cell: str | None) -> Field:
+    return Field.absent(sheet, cell)
+
+
+def _read_form(rd: _Reader, spec: FormSheet, present: bool, aliases: dict) -> dict[str, Field]:
+    out: dict[str, Field] = {}
+    if not present:
+        return {f.key: _absent(spec.name, spec.cell(f.key)) for f in spec.fields}
+    labels = rd.labels_in_column(spec.name, 0)
+    for f in spec.fields:
+        r = _find_label(labels, f.label, aliases)
+        if r is None:
+            rd.findings.append(F017(spec.name, addr(spec.row_of(f.key), 1), expected=f.label))
+            out[f.key] = _absent(spec.name, spec.cell(f.key))
+        else:
+            out[f.key] = rd.cell(spec.name, r, 1, f.kind)
+    return out
+
+
+def _find_label(labels: dict[str, int], label: str, aliases: dict) -> int | None:
+    for lab in (label, *aliases.get(label, ())):
+        r = labels.get(_norm(lab))
+        if r is not None:
+            return r
+    return None
+
+
+@dataclass
+class _Table:
+    """A located table: header row and column map (0-based), or not found."""
+
+    spec: TableSheet
+    header: int | None
+    cols: dict[str, int]
+
+    def col(self, key: str) -> int | None:
+        return self.cols.get(key)
+
+
+def _locate(rd: _Reader, spec: TableSheet, present: bool, aliases: dict) -> _Table:
+    if not present:
+        return _Table(spec, None, {})
+    found = rd.find_header(spec, aliases)
+    if found is None:
+        rd.findings.append(F016(spec.name, addr(spec.header_row, 1), expected=spec.columns[0].label,
+                                rows=HEADER_SEARCH_ROWS))
+        return _Table(spec, None, {})
+    return _Table(spec, found[0], found[1])
+
+
+def _computed_cell(spec: TableSheet, row_key: str | None, col_key: str) -> bool:
+    """Whether the template puts a formula here (never an input)."""
+    col = spec.column(col_key)
+    if col.computed:
+        return True
+    if row_key is None:
+        return False
+    row = spec.row_spec(row_key)
+    if row.parts and col.kind in ("amount", "number") and col_key not in row.na:
+        return True
+    return spec is SELF_SCORE and col_key == "self_score" and row_key in LEVEL_ROWS
+
+
+def _fixed_rows(rd: _Reader, t: _Table, aliases: dict) -> dict[str, tuple[int | None, dict[str, Field]]]:
+    """Each fixed row: (1-based row or None, column key → Field)."""
+    spec = t.spec
+    out: dict[str, tuple[int | None, dict[str, Field]]] = {}
+    label_col = t.col(spec.columns[0].key)
+    labels = rd.labels_in_column(spec.name, label_col, t.header + 1) if t.header is not None and label_col is not None else {}
+    for row in spec.rows:
+        r = _find_label(labels, row.label, aliases) if labels else None
+        if r is None:
+            if t.header is not None and label_col is not None:
+                rd.findings.append(F017(spec.name, addr(spec.row_of(row.key), 1), expected=row.label))
+            out[row.key] = (None, {c.key: _absent(spec.name, spec.cell(row.key, c.key)) for c in spec.columns})
+            continue
+        fields: dict[str, Field] = {}
+        for col in spec.columns:
+            c = t.col(col.key)
+            if c is None:
+                fields[col.key] = _absent(spec.name, addr(r + 1, spec.col_of(col.key)))
+            elif col.key in row.na or col.kind == "label":
+                fields[col.key] = rd.cell(spec.name, r, c, "text")
+            else:
+                fields[col.key] = rd.cell(spec.name, r, c, col.kind, computed=_computed_cell(spec, row.key, col.key))
+        out[row.key] = (r + 1, fields)
+    # A probe loaded by a later row also answers for blank computed cells read earlier.
+    probe = rd.book._probe
+    if probe is not None and spec.name in probe._cells and probe._cells[spec.name]:
+        for _row, fields in out.values():
+            for key, f in fields.items():
+                if f.status == "blank" and f.formula and f.cell in probe._cells[spec.name]:
+                    fields[key] = rd._empty(spec.name, f.cell, True, spec.column(key).kind)
+    return out
+
+
+def _after_field(rd: _Reader, t: _Table, key: str, aliases: dict) -> Field:
+    spec = t.spec
+    f = spec.after_field(key)
+    if t.header is None:
+        return _absent(spec.name, spec.after_cell(key))
+    labels = rd.labels_in_column(spec.name, 0, t.header + 1)
+    r = _find_label(labels, f.label, aliases)
+    if r is None:
+        rd.findings.append(F017(spec.name, addr(spec.after_row_of(key), 1), expected=f.label))
+        return _absent(spec.name, spec.after_cell(key))
+    return rd.cell(spec.name, r, 1, f.kind)
+
+
+def _free_rows(rd: _Reader, t: _Table, content_keys: tuple[str, ...]) -> list[int]:
+    """0-based rows of a free table holding something in ``content_keys`` columns, from
+    the row after the header to the last non-blank row (blank rows skipped)."""
+    if t.header is None:
+        return []
+    grid = rd.book.grids[t.spec.name]
+    cols = [t.cols[k] for k in content_keys if k in t.cols]
+    # Stop at a form label of another table below (none for goals/indicators) or the end.
+    return [r for r in range(t.header + 1, len(grid)) if not _row_blank(grid, r, cols)]
+
+
+def _read_goals(rd: _Reader, t: _Table) -> list:
+    spec = GOALS
+    rows = _free_rows(rd, t, ("goal", "result"))
+    out = []
+    for r in rows:
+        f = {}
+        for col in spec.columns:
+            c = t.col(col.key)
+            if c is None:
+                f[col.key] = _absent(spec.name, addr(r + 1, spec.col_of(col.key)))
+            elif col.key == "seq":
+                # 序号 is only a label ('1、', '一'): a whole number when it reads as one,
+                # else kept as text — never a finding.
+                raw = _get(rd.book.grids[spec.name], r, c)
+                p = parse_int(raw)
+                f[col.key] = (Field(p.value, spec.name, _a1(r + 1, c + 1), raw, p.status) if p.status != "invalid"
+                              else Field(parse_text(raw).value, spec.name, _a1(r + 1, c + 1), raw, "ok"))
+            else:
+                f[col.key] = rd.cell(spec.name, r, c, col.kind)
+        out.append(Goal(row=r + 1, seq=f["seq"], goal=f["goal"], result=f["result"]))
+    return out
+
+
+_INDICATOR_CONTENT = ("name", "direction", "target", "unit", "actual", "weight", "self_score", "completion", "reason")
+
+
+class _Levels:
+    """一级/二级指标 carried down merged or blank cells.
+
+    A blank 一级 under a filled one inherits it; a blank 二级 inherits only within the same
+    一级 (a new 一级 starts a new block).  Inherited fields keep the address of the cell
+    that holds the text (the top of a merged block), which is where a clerk fixes it.
+    """
+
+    def __init__(self) -> None:
+        self.l1: Field | None = None
+        self.l2: Field | None = None
+
+    def see(self, l1: Field, l2: Field) -> None:
+        """A row that only carries labels (no indicator content)."""
+        if l1.ok:
+            self.l1, self.l2 = l1, None
+        if l2.ok:
+            self.l2 = l2
+
+    def resolve(self, l1: Field, l2: Field) -> tuple[Field, bool, Field, bool]:
+        inh1 = inh2 = False
+        if l1.status == "blank" and self.l1 is not None:
+            l1, inh1 = self.l1, True
+        elif l1.ok:
+            if self.l1 is None or l1.value != self.l1.value:
+                self.l2 = None
+            self.l1 = l1
+        if l2.status == "blank" and self.l2 is not None:
+            l2, inh2 = self.l2, True
+        elif l2.ok:
+            self.l2 = l2
+        return l1, inh1, l2, inh2
+
+
+class _Row:
+    """Cell access for one indicator row (column keys → cells, template column when the
+    column is missing)."""
+
+    def __init__(self, rd: _Reader, t: _Table, r: int):
+        self.rd, self.t, self.r = rd, t, r
+        self.name = t.spec.name
+        self.grid = rd.book.grids[self.name]
+
+    def raw(self, key: str) -> Any:
+        c = self.t.col(key)
+        return None if c is None else _get(self.grid, self.r, c)
+
+    def a1(self, key: str) -> str:
+        c = self.t.col(key)
+        return _a1(self.r + 1, (c + 1) if c is not None else self.t.spec.col_of(key))
+
+    def read(self, key: str, kind: str) -> Field:
+        c = self.t.col(key)
+        return _absent(self.name, self.a1(key)) if c is None else self.rd.cell(self.name, self.r, c, kind)
+
+
+def _read_indicators(rd: _Reader, t: _Table) -> list[Indicator]:
+    out: list[Indicator] = []
+    if t.header is None:
+        return out
+    grid = rd.book.grids[t.spec.name]
+    content_rows = set(_free_rows(rd, t, _INDICATOR_CONTENT))
+    level_cols = [t.cols[k] for k in ("level1", "level2") if k in t.cols]
+    levels = _Levels()
+    for r in range(t.header + 1, len(grid)):
+        if r not in content_rows:
+            # Level labels on an otherwise blank row (the top of a merged block) still carry.
+            if level_cols and not _row_blank(grid, r, level_cols):
+                row = _Row(rd, t, r)
+                levels.see(row.read("level1", "text"), row.read("level2", "text"))
+            continue
+        row = _Row(rd, t, r)
+        l1, inh1, l2, inh2 = levels.resolve(row.read("level1", "text"), row.read("level2", "text"))
+        direction, unit, target, actual, percent = _indicator_values(row)
+        out.append(Indicator(
+            row=r + 1, level1=l1, level2=l2, name=row.read("name", "text"), direction=direction,
+            target=target, unit=unit, actual=actual, weight=row.read("weight", "number"),
+            self_score=row.read("self_score", "number"), completion=row.read("completion", "text"),
+            reason=row.read("reason", "text"), level1_inherited=inh1, level2_inherited=inh2, percent=percent,
+        ))
+    return out
+
+
+def _indicator_values(row: _Row) -> tuple[Field, Field, Field, Field, bool]:
+    """指标性质, 度量单位, 年度指标值, 实际完成值 and the percent flag of one row.
+
+    A sign or unit inside a value cell (``≥10次``) fills a blank 指标性质/度量单位 (V014)
+    or is compared with it (V015/V016).  Values are numbers for ≥ ≤ =, text for 定性,
+    and either when the direction is unknown.
+    """
+    rd, name = row.rd, row.name
+    draw = row.raw("direction")
+    if row.t.col("direction") is None or draw is None:
+        direction = row.read("direction", "text")  # missing, blank, uncalculated or error
+    else:
+        direction = rd.field_from(parse_direction(draw), name, row.a1("direction"), draw, "choice")
+    unit = row.read("unit", "text")
+    numeric = (direction.value != QUALITATIVE) if direction.ok else None
+
+    raws = {key: row.raw(key) for key in ("target", "actual")}
+    parsed = {key: parse_value(raw, numeric=numeric) for key, raw in raws.items() if raw is not None}
+    for key, p in parsed.items():  # a sign in the value fills a blank 指标性质 or conflicts with it
+        if p.direction is None:
+            continue
+        if direction.status == "blank":
+            direction = Field(p.direction, name, row.a1(key), raws[key], "ok", converted=True)
+            numeric = direction.value != QUALITATIVE
+            parsed = {k: parse_value(raws[k], numeric=numeric) for k in parsed}
+        elif direction.ok and direction.value != p.direction:
+            rd.findings.append(V015(name, row.a1(key), expected=direction.value, actual=str(raws[key]).strip()))
+
+    # Excel stores a typed 95% as 0.95 in a percent-formatted cell: read it on the written
+    # scale (95, unit %), like the text '95%'.  Only xlsx shows formats, and only small
+    # values can be such fractions, so the styles are looked at only then.
+    from_format: set[str] = set()
+    for key, p in parsed.items():
+        raw = raws[key]
+        if (raw.__class__ is float and numeric is not False and 0 < abs(raw) <= 1.5
+                and (unit.status == "blank" or (unit.ok and unit.value == "%"))
+                and rd.book.fmt == "xlsx" and rd.book.probe().is_percent(name, row.a1(key))):
+            parsed[key] = Parsed(round(raw * 100, 10), percent=True, unit="%")
+            from_format.add(key)
+
+    values: dict[str, Field] = {}
+    percent = unit.ok and _norm(unit.value) == "%"
+    for key in ("target", "actual"):
+        if row.t.col(key) is None or key not in parsed:
+            values[key] = row.read(key, "value")  # missing, blank, uncalculated or error
+            continue
+        p, raw, cell = parsed[key], raws[key], row.a1(key)
+        split = [f"指标性质 {p.direction}"] if p.direction is not None else []
+        if p.unit is not None and p.status == "ok" and not isinstance(p.value, str):
+            percent = percent or p.percent
+            if unit.status == "blank":
+                unit = Field(p.unit, name, cell, raw, "ok", converted=key not in from_format)
+                if key not in from_format:
+                    split.append(f"度量单位 {p.unit}")
+            elif unit.ok and _norm(unit.value) != _norm(p.unit):
+                rd.findings.append(V016(name, cell, expected=unit.value, actual=str(raw).strip()))
+        if split and p.status == "ok":
+            rd.findings.append(V014(name, cell, actual=str(raw).strip(), detail="，".join(split)))
+        kind = "value" if numeric is not False else "text"
+        f = rd.field_from(p, name, cell, raw, kind, note_conversion=not split)
+        values[key] = dataclasses.replace(f, converted=False) if key in from_format else f
+    return direction, unit, values["target"], values["actual"], percent
+
+
+def _read_meta(rd: _Reader, sheet: str) -> dict[str, str]:
+    grid = rd.book.grids[sheet]
+    meta: dict[str, str] = {}
+    for r in range(len(grid)):
+        k, v = _get(grid, r, 0), _get(grid, r, 1)
+        if isinstance(k, str) and k.strip() and v is not None:
+            meta[k.strip()] = parse_text(v).value or ""
+    return meta
+
+
+def _major(version: str) -> int | None:
+    m = re.match(r"\s*v?(\d+)", version or "")
+    return int(m.group(1)) if m else None
+
+
+def _find_sheet(names: list[str], wanted: str) -> str | None:
+    return wanted if wanted in names else None
+
+
+# ---------------------------------------------------------------------------
+# The entry point
+# ---------------------------------------------------------------------------
+
+
+def read_unit(path: str | Path, rulebook: Rulebook | None = None) -> Unit:
+    """Read a workbook into a :class:`Unit`; never raises for bad input.
+
+    File-level problems (refused by :mod:`perfxl.guards`, unreadable, wrong template)
+    leave ``unit.readable`` False with an F finding.  Cell-level problems are V findings
+    at their cells, and the Field's ``status`` says what was wrong.
+    """
+    rulebook = rulebook or default_rulebook()
+    p = Path(path)
+    unit = Unit(path=p)
+    ins = examine(p, rulebook.limits)
+    unit.findings.extend(ins.findings)
+    if ins.refused or ins.fmt is None:
+        unit.readable = False
+        return unit
+    try:
+        names, grids = read_grids(p, by_content=not ins.extension_ok, max_rows=rulebook.limits.max_rows)
+    except TooManyRows as e:
+        unit.findings.append(F007(e.sheet, None, expected=rulebook.limits.max_rows, actual=e.rows, sheet_name=e.sheet))
+        unit.readable = False
+        return unit
+    except _FATAL:
+        raise
+    except BaseException as e:  # noqa: BLE001 - any parser failure (a Rust panic is a BaseException) is an unreadable file
+        unit.findings.append(_parser_failure(e))
+        unit.readable = False
+        return unit
+    book = Book(p, ins.fmt, names, grids)
+    rd = _Reader(book, rulebook)
+    unit.sheets = tuple(names)
+    try:
+        _read_book(rd, unit)
+    except _FATAL:
+        raise
+    except BaseException as e:  # noqa: BLE001 - a reader bug (or a parser panic) must not crash a batch
+        unit.findings.append(F001(None, None, detail=f"读取出错 reader error: {type(e).__name__}: {e}"))
+        unit.readable = False
+    finally:
+        if book._probe is not None:
+            book._probe.close()
+    unit.findings.extend(rd.findings)
+    return unit
+
+
+# What must never be swallowed; everything else a parser throws — including pyo3's
+# PanicException, which derives from BaseException — is a finding.
+_FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
+def _parser_failure(e: BaseException) -> Finding:
+    if type(e).__name__ == "PasswordError" or "password" in str(e).lower() or "encrypt" in str(e).lower():
+        return F002(None, None)
+    return F001(None, None, detail=f"{type(e).__name__}: {str(e)[:200]}")
+
+
+def _read_book(rd: _Reader, unit: Unit) -> None:
+    names = list(rd.book.names)
+    # The hidden meta sheet names the template kind and version.
+    spec: TemplateSpec = DEPT
+    meta_name = _find_sheet(names, DEPT.meta_sheet)
+    if meta_name is None:
+        rd.findings.append(F018(None, None))
+    else:
+        unit.meta = _read_meta(rd, meta_name)
+        tid = unit.meta.get("template_id")
+        if tid is not None and tid not in SPECS:
+            rd.findings.append(F020(meta_name, None, expected=", ".join(SPECS), actual=tid))
+            unit.template_id = tid
+            unit.readable = False
+            return
+        spec = SPECS.get(tid or DEPT.template_id, DEPT)
+        unit.template_id = spec.template_id
+        major = _major(unit.meta.get("template_version", ""))
+        unit.template_version = major
+        if major is not None and major != spec.version:
+            rd.findings.append(F019(meta_name, None, expected=spec.version, actual=unit.meta.get("template_version")))
+            unit.readable = False
+            return
+    aliases = spec.aliases
+
+    # Sheets are found by their exact name: findings and annotations address them by it.
+    present = {s.name for s in spec.sheets if s.name in names}
+    for s in spec.sheets:
+        if s.name not in present and isinstance(s, (FormSheet, TableSheet)):
+            rd.findings.append(F013(s.name, None, sheet_name=s.name))
+
+    # Sheets with computed cells first: an empty computed cell is what reveals a file
+    # with uncalculated formulas, and then input cells are probed too.
+    t = _locate(rd, BUDGET, BUDGET.name in present, aliases)
+    for key, (row, f) in _fixed_rows(rd, t, aliases).items():
+        unit.budget[key] = BudgetRow(key, BUDGET.row_spec(key).label, row, f["initial"], f["adjusted"], f["actual"],
+                                     f["last_year"], f["rate"], f["change"], f["note"])
+
+    t = _locate(rd, THREE_PUBLIC, THREE_PUBLIC.name in present, aliases)
+    for key, (row, f) in _fixed_rows(rd, t, aliases).items():
+        unit.three_public[key] = ThreePublicRow(key, THREE_PUBLIC.row_spec(key).label, row, f["budget"], f["actual"],
+                                                f["last_year"], f["batches"], f["persons"])
+    unit.car_count = _after_field(rd, t, "car_count", aliases)
+
+    t = _locate(rd, SELF_SCORE, SELF_SCORE.name in present, aliases)
+    for key, (row, f) in _fixed_rows(rd, t, aliases).items():
+        unit.scores[key] = ScoreRow(key, SELF_SCORE.row_spec(key).label, row, f["weight"], f["self_score"])
+    unit.grade = _after_field(rd, t, "grade", aliases)
+
+    unit.profile = _read_form(rd, PROFILE, PROFILE.name in present, aliases)
+    unit.goals = _read_goals(rd, _locate(rd, GOALS, GOALS.name in present, aliases))
+    unit.indicators = _read_indicators(rd, _locate(rd, INDICATORS, INDICATORS.name in present, aliases))

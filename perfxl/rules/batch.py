@@ -1,0 +1,107 @@
+"""X rules: across the files of one batch (and the batch's year)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from perfxl.findings import Finding, rule
+from perfxl.model import Unit
+from perfxl.rules.registry import RuleContext, check, text
+from perfxl.spec import PROFILE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from perfxl.report import FileReport
+
+SHEET = PROFILE.name
+__all__ = ["X001", "X002", "X003", "check_year", "check_batch"]
+
+X001 = rule(
+    "X001", "duplicate-credit-code", "error",
+    "统一社会信用代码重复", "same credit code twice in the batch",
+    "统一社会信用代码 {actual} 在本批次中重复出现（另见 {others}）。",
+    "Credit code {actual} appears more than once in this batch (also in {others}).",
+    "同一单位重复报送会被重复汇总和排名；不同单位代码相同则说明有一份填错了代码。",
+    "同一单位的表以两个文件名各交了一次。",
+    SHEET,
+)
+X002 = rule(
+    "X002", "duplicate-unit-name", "error",
+    "单位名称重复", "same unit name twice in the batch",
+    "单位名称“{actual}”在本批次中重复出现（另见 {others}）。",
+    "Unit name “{actual}” appears more than once in this batch (also in {others}).",
+    "同一单位只应报送一份自评表；名称相同而代码不同时，说明有一份代码或名称填错。",
+    "“桃源县科学技术协会”交了两份表，信用代码一份填错。",
+    SHEET,
+)
+X003 = rule(
+    "X003", "year-mismatch", "error",
+    "评价年度与本批次不一致", "year differs from the batch's year",
+    "评价年度为 {actual}，本批次评价的是 {expected} 年度，请核对是否交错了表。",
+    "The evaluation year is {actual} but this batch evaluates {expected}; check that the right workbook was sent.",
+    "一批次只评价一个年度；年度不同通常是交了往年的表或年度填错。",
+    "2023 年度的批次中有一份表的评价年度填 2022。",
+    SHEET,
+)
+
+
+def _year_cell(unit: Unit) -> str:
+    f = unit.profile.get("year")
+    return (f.cell if f is not None and f.cell else None) or PROFILE.cell("year")
+
+
+@check("X003")
+def check_year(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
+    """评价年度 = the batch year when one is given (``CheckOptions.year``)."""
+    if ctx.year is None or unit.year is None:
+        return
+    if unit.year != ctx.year:
+        yield X003(SHEET, _year_cell(unit), expected=ctx.year, actual=unit.year)
+
+
+def _units(reports: list[FileReport]) -> list[tuple[FileReport, Unit]]:
+    return [(r, r.unit) for r in reports if r.readable and r.unit is not None and r.unit.readable]
+
+
+def _names(items: list[FileReport], me: FileReport) -> str:
+    return "、".join(Path(r.path).name for r in items if r is not me)
+
+
+@check("X001", "X002", "X003", scope="batch")
+def check_batch(reports: list[FileReport], ctx: RuleContext) -> Iterable[tuple[FileReport, Finding]]:
+    """Duplicates across files (X001 code, X002 name) and mixed years (X003, when no batch
+    year was given: the most common year — the latest on a tie — is the batch's)."""
+    units = _units(reports)
+    by_code: dict[str, list[FileReport]] = defaultdict(list)
+    by_name: dict[str, list[FileReport]] = defaultdict(list)
+    for r, u in units:
+        code = text(u.profile.get("credit_code"))
+        if code and not ctx.rulebook.is_placeholder(code):
+            by_code[code.replace(" ", "").upper()].append(r)
+        name = text(u.profile.get("name"))
+        if name and not ctx.rulebook.is_placeholder(name):
+            by_name["".join(name.split())].append(r)
+    for code, rs in by_code.items():
+        if len(rs) > 1:
+            for r in rs:
+                f = r.unit.profile["credit_code"]  # type: ignore[union-attr]
+                yield r, X001(SHEET, f.cell or PROFILE.cell("credit_code"), actual=code, others=_names(rs, r))
+    for rs in by_name.values():
+        if len(rs) < 2:
+            continue
+        codes = {text(r.unit.profile.get("credit_code")) for r in rs}  # type: ignore[union-attr]
+        if len(codes) == 1 and None not in codes and len(by_code.get(next(iter(codes)).replace(" ", "").upper(), [])) > 1:  # type: ignore[union-attr]
+            continue  # same unit, same code: X001 already says it
+        for r in rs:
+            f = r.unit.profile["name"]  # type: ignore[union-attr]
+            yield r, X002(SHEET, f.cell or PROFILE.cell("name"), actual=text(f), others=_names(rs, r))
+    if ctx.year is not None:
+        return  # each unit was compared with the given year already
+    years = Counter(u.year for _r, u in units if u.year is not None)
+    if len(years) < 2:
+        return
+    batch_year = max(years, key=lambda y: (years[y], y))
+    for r, u in units:
+        if u.year is not None and u.year != batch_year:
+            yield r, X003(SHEET, _year_cell(u), expected=batch_year, actual=u.year)

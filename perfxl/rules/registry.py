@@ -1,0 +1,252 @@
+"""The registry of checks and the helpers rule modules share.
+
+A check is a small function over one read unit (``scope="unit"``) or over a batch of
+file reports (``scope="batch"``) that yields findings.  It declares the codes it can
+emit with :func:`check`, so :mod:`perfxl.check` can skip a whole function when every
+one of its codes is deselected (``--select``/``--ignore``) or switched off in the
+rulebook::
+
+    @check("B001")
+    def check_balances(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
+        ...
+
+Rules never report on a value the reader could not read (status other than ok, blank
+or missing): the reader's own V finding already stands at that cell.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping
+
+from perfxl.findings import Finding
+from perfxl.model import Field
+from perfxl.spec import TableSheet
+
+if TYPE_CHECKING:  # pragma: no cover
+    from perfxl.rulebook import Rulebook
+    from perfxl.score import ScoreCard
+
+__all__ = [
+    "Check",
+    "CHECKS",
+    "check",
+    "RuleContext",
+    "number",
+    "amount",
+    "text",
+    "is_empty_text",
+    "close",
+    "Balance",
+    "balance_failures",
+    "candidates",
+]
+
+Scope = Literal["unit", "batch"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check: the function, the codes it can emit and its scope."""
+
+    func: Callable[..., Iterable[Finding]]
+    codes: tuple[str, ...]
+    scope: Scope = "unit"
+
+    @property
+    def name(self) -> str:
+        return f"{self.func.__module__}.{self.func.__qualname__}"
+
+
+CHECKS: list[Check] = []
+
+
+def check(*codes: str, scope: Scope = "unit") -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
+    """Register a check function that can emit ``codes``."""
+
+    def deco(func: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+        CHECKS.append(Check(func, tuple(codes), scope))
+        return func
+
+    return deco
+
+
+@dataclass
+class RuleContext:
+    """What a check may use besides the unit: the rulebook, the score card (None when
+    scoring was not possible), the batch year when given, and a cache for facts several
+    checks share (so they agree on them and do not cascade)."""
+
+    rulebook: Rulebook
+    card: ScoreCard | None = None
+    year: int | None = None
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def memo(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
+
+
+# ---------------------------------------------------------------------------
+# Field helpers
+# ---------------------------------------------------------------------------
+
+def number(f: Field | None) -> float | None:
+    """The number in a readable field, else None (blank, text, unreadable)."""
+    if f is None or not f.ok:
+        return None
+    v = f.value
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def amount(f: Field | None) -> float | None:
+    """An amount cell of a fixed table: blank (or missing) counts as 0 — clerks leave
+    rows they have no money in empty — while unreadable cells give None."""
+    if f is None or f.status in ("blank", "missing"):
+        return 0.0
+    return number(f)
+
+
+def text(f: Field | None) -> str | None:
+    """The stripped text of a readable field, else None."""
+    if f is None or not f.ok or f.value is None:
+        return None
+    return str(f.value).strip()
+
+
+def is_empty_text(f: Field | None, placeholders: Iterable[str]) -> bool:
+    """True when a text cell is blank or holds only a placeholder (``*``, ``-``, ``无`` …).
+
+    The reader reads a lone dash as blank but keeps it in ``raw``; unreadable cells
+    (errors) are not 'empty' — the reader reports those.
+    """
+    if f is None or f.status in ("blank", "missing"):
+        return True
+    if not f.ok:
+        return False
+    return str(f.value).strip() in tuple(placeholders)
+
+
+def close(a: float, b: float, tol: float) -> bool:
+    """|a − b| ≤ tol, with a little room for float noise."""
+    return abs(a - b) <= tol + 1e-9
+
+
+# ---------------------------------------------------------------------------
+# Balances (totals = sum of parts) shared by 预算执行 and 三公经费
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Balance:
+    """A total that does not equal its parts in one column.
+
+    ``report`` is False for failures that are another finding's consequence: the same
+    total cell already reported for another decomposition, a subtotal part that is itself
+    wrong, or a formula total whose cached value only lacks parts typed as text (Excel's
+    SUM skips text; the reader's V001 stands at those cells).
+    """
+
+    total: str  # row key
+    parts: tuple[str, ...]
+    col: str
+    expected: float
+    actual: float
+    report: bool = True
+
+
+def balance_failures(
+    sheet: TableSheet, rows: Mapping[str, Any], cols: Iterable[str], tol: float
+) -> list[Balance]:
+    """Every (total row, column, decomposition) whose total differs from its parts' sum.
+
+    Cells the reader could not read are skipped.  See :class:`Balance` for which ones
+    are reported; rules that depend on a total use all of them (see :func:`candidates`).
+    """
+
+    def field_of(key: str, col: str) -> Field | None:
+        row = rows.get(key)
+        return None if row is None else row.amount(col)
+
+    def value(key: str, col: str) -> float | None:
+        return amount(field_of(key, col)) if rows.get(key) is not None else None
+
+    out: list[Balance] = []
+    for col in cols:
+        direct: dict[tuple[str, tuple[str, ...]], float] = {}
+        for total, parts in sheet.balances:
+            vals = [value(p, col) for p in parts]
+            t = value(total, col)
+            if t is None or any(v is None for v in vals):
+                continue
+            s = math.fsum(vals)  # type: ignore[arg-type]
+            if not close(t, s, tol):
+                direct[(total, parts)] = s
+        failing_totals = {t for (t, _p) in direct}
+        # A formula total whose cached value only misses parts typed as text (Excel's SUM
+        # skips text; the reader's V001 stands there) is a consequence, in every
+        # decomposition of that total.
+        text_explained: set[str] = set()
+        for (total, parts) in direct:
+            tf = field_of(total, col)
+            if tf is None or not tf.formula:
+                continue
+            texts = [p for p in parts if (pf := field_of(p, col)) is not None and pf.converted]
+            t = value(total, col)
+            if texts and t is not None and close(t, math.fsum(value(p, col) for p in parts if p not in texts), tol):  # type: ignore[misc]
+                text_explained.add(total)
+        # A total next to an unreadable cell (in any of its decompositions) is not judged:
+        # the reader's V finding stands there, and a formula total's cached value has
+        # silently skipped it.
+        unreadable = {t for t, ps in sheet.balances if value(t, col) is None or any(value(p, col) is None for p in ps)}
+        reported: set[str] = set()
+        for (total, parts), s in direct.items():
+            t = value(total, col)
+            assert t is not None
+            report = total not in reported
+            # A part that is itself a failing subtotal explains this failure.
+            if any(p in failing_totals for p in parts):
+                fixed = [direct.get(next((t2, p2) for (t2, p2) in direct if t2 == p), 0.0)
+                         if p in failing_totals else value(p, col) for p in parts]
+                if close(t, math.fsum(fixed), tol):  # type: ignore[arg-type]
+                    report = False
+            if total in text_explained or total in unreadable:
+                report = False
+            if report:
+                reported.add(total)
+            out.append(Balance(total, parts, col, round(s, 6), t, report))
+    return out
+
+
+def candidates(
+    failures: Iterable[Balance], rows: Mapping[str, Any], key: str, col: str, sheet: TableSheet | None = None
+) -> list[float] | None:
+    """The values a cell may really hold: as read and, for a total that does not balance,
+    each sum of its parts; with ``sheet``, also the sums that follow when one of its parts
+    is such a total (公车费 typed over moves 三公经费合计).  A rule that depends on a total
+    fires only when its conclusion holds for every candidate — so a broken total is
+    reported once (by the balance rule), not again through the rate or the score."""
+    import itertools
+
+    failures = list(failures)
+    row = rows.get(key)
+    if row is None:
+        return None
+    v = amount(row.amount(col))
+    if v is None:
+        return None
+    out = [v]
+    out.extend(b.expected for b in failures if b.total == key and b.col == col)
+    if sheet is not None:
+        for total, parts in sheet.balances:
+            if total != key or not any(b.total in parts and b.col == col for b in failures):
+                continue
+            options = [candidates(failures, rows, p, col, sheet) for p in parts]
+            if any(o is None for o in options):
+                continue
+            out.extend(math.fsum(combo) for combo in itertools.product(*options))  # type: ignore[arg-type]
+    return sorted(set(out))

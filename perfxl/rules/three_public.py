@@ -1,0 +1,204 @@
+"""S rules: 三公经费 (the "three public" costs, 万元)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Iterable
+
+from perfxl.findings import Finding, rule
+from perfxl.model import ThreePublicRow, Unit
+from perfxl.rules.registry import (
+    RuleContext,
+    amount,
+    balance_failures,
+    candidates,
+    check,
+    number,
+)
+from perfxl.spec import THREE_PUBLIC, THREE_PUBLIC_AMOUNT_COLS
+
+SHEET = THREE_PUBLIC.name
+__all__ = [
+    "S001", "S002", "S003", "S004", "S005", "S006", "S007", "check_balances", "check_over_budget",
+    "check_above_last_year", "check_groups", "check_cars",
+]
+
+S001 = rule(
+    "S001", "three-public-balance", "error",
+    "三公经费合计数与明细不符", "three-public total does not equal its parts",
+    "{row}{column} {actual} 不等于{parts}之和 {expected}（差 {diff}）。",
+    "{row_en} {column_en} {actual} does not equal the sum of {parts_en}, {expected} (off by {diff}).",
+    "三公经费合计 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行维护费；公车费 = 购置费 + 运行维护费。"
+    "不符说明有数抄错或公式被覆盖，三公经费控制率会算错。",
+    "三公经费合计决算数填 4.75，而三项之和为 3.75。",
+    SHEET,
+)
+S002 = rule(
+    "S002", "three-public-over-budget", "warning",
+    "三公经费决算超预算", "three-public spending above its budget",
+    "{row}决算数 {actual} 超过预算数 {expected}，三公经费不得超预算，请核对或说明。",
+    "{row_en}: spending {actual} exceeds the budget {expected}; three-public costs may not exceed their budget.",
+    "三公经费实行预算总额控制，决算超预算是审核的强制性检查（三公经费控制率应 ≤ 100%）。",
+    "公务接待费预算 3.00，决算 3.75。",
+    SHEET,
+)
+S003 = rule(
+    "S003", "three-public-above-last-year", "warning",
+    "三公经费高于上年", "three-public spending above last year",
+    "{row}决算数 {actual} 高于上年决算数 {expected}（增加 {diff}），请说明原因。",
+    "{row_en}: spending {actual} is above last year's {expected} (up {diff}); explain why.",
+    "三公经费要求只减不增（三公经费变动率 ≤ 0），增长需说明理由。",
+    "公务接待费决算 3.75，上年决算 3.20。",
+    SHEET,
+)
+S004 = rule(
+    "S004", "trips-without-groups", "error",
+    "费用与批次（团组）数不匹配", "costs and groups do not match",
+    "{row}决算数为 {money}，批次（团组）数为 {batches}：有支出就应有批次，有批次就应有支出。",
+    "{row_en}: spending {money} with {batches} groups; spending needs groups and groups need spending.",
+    "因公出国（境）和公务接待都按批次（团组）管理；有费用无团组或有团组无费用，说明漏填或填错。",
+    "因公出国（境）费决算 2.50，团组数 0。",
+    SHEET,
+)
+S005 = rule(
+    "S005", "persons-below-batches", "error",
+    "人次少于批次", "fewer persons than groups",
+    "{row}人次 {actual} 少于批次（团组）数 {expected}，每批至少 1 人次。",
+    "{row_en}: {actual} persons is fewer than {expected} groups; every group has at least one person.",
+    "每个批次（团组）至少 1 人次，人次少于批次说明两列填反或填错。",
+    "公务接待 26 批次，人次填 20。",
+    SHEET,
+)
+S006 = rule(
+    "S006", "car-costs-without-car", "warning",
+    "无公务用车却有运行维护费", "car running costs with no car",
+    "公务用车运行维护费决算 {actual}，但公务用车保有量为 0 辆，请说明（如年内处置车辆）或核对。",
+    "Official car running costs {actual} while the year-end car count is 0; explain (e.g. a car disposed of during the year) or correct.",
+    "没有公务用车就不应发生运行维护费；年内处置车辆等情况需要说明。",
+    "公务用车运行维护费 1.20，公务用车保有量（辆）填 0。",
+    SHEET,
+)
+S007 = rule(
+    "S007", "car-count-blank", "error",
+    "公务用车保有量未填写", "car count blank",
+    "公务用车保有量（辆）未填写，没有车请填 0。",
+    "The official car count is blank; enter 0 if the unit has no car.",
+    "保有量用于核对公务用车运行维护费，必填；没有车填 0。",
+    "公务用车保有量（辆）留空。",
+    SHEET,
+)
+
+_ROW_EN = {
+    "total": "Three-public total", "abroad": "Overseas trips", "reception": "Official hospitality",
+    "cars": "Official cars (purchase and running)", "car_purchase": "Car purchase", "car_maint": "Car running costs",
+}
+_COL_EN = {"budget": "budget", "actual": "spending", "last_year": "last year's spending"}
+
+
+def _cell(row: ThreePublicRow, col: str) -> str:
+    return row.amount(col).cell or THREE_PUBLIC.cell(row.key, col)
+
+
+def _failures(unit: Unit, ctx: RuleContext):  # type: ignore[no-untyped-def]
+    return ctx.memo(
+        "three-public-balances",
+        lambda: balance_failures(THREE_PUBLIC, unit.three_public, THREE_PUBLIC_AMOUNT_COLS, ctx.rulebook.amount_tolerance),
+    )
+
+
+def _always(unit: Unit, ctx: RuleContext, key: str, cols: tuple[str, ...], pred) -> bool:  # type: ignore[no-untyped-def]
+    """``pred`` holds for every candidate value (see :func:`candidates`)."""
+    fails = _failures(unit, ctx)
+    options = [candidates(fails, unit.three_public, key, c, THREE_PUBLIC) for c in cols]
+    if any(o is None for o in options):
+        return False
+    return all(pred(*combo) for combo in itertools.product(*options))  # type: ignore[arg-type]
+
+
+@check("S001")
+def check_balances(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
+    """合计 = 出国 + 接待 + 公车; 公车 = 购置 + 运行维护, in every amount column."""
+    for b in _failures(unit, ctx):
+        if not b.report:
+            continue
+        row = unit.three_public[b.total]
+        yield S001(
+            SHEET, _cell(row, b.col), expected=b.expected, actual=b.actual,
+            row=row.label, column=THREE_PUBLIC.column(b.col).label,
+            parts="、".join(THREE_PUBLIC.row_spec(p).label for p in b.parts),
+            row_en=_ROW_EN[b.total], column_en=_COL_EN[b.col],
+            parts_en=", ".join(_ROW_EN[p] for p in b.parts), diff=round(b.actual - b.expected, 2),
+        )
+
+
+def _above(unit: Unit, ctx: RuleContext, col: str) -> list[str]:
+    """Rows whose 决算数 is above ``col`` (预算数 or 上年决算数) under every reading."""
+    tol = ctx.rulebook.amount_tolerance
+    return [key for key in unit.three_public
+            if _always(unit, ctx, key, ("actual", col), lambda a, ref: a > ref + tol)]
+
+
+@check("S002")
+def check_over_budget(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
+    """决算 > 预算, on every row where it holds."""
+    for key in _above(unit, ctx, "budget"):
+        row = unit.three_public[key]
+        yield S002(SHEET, _cell(row, "actual"), expected=amount(row.budget), actual=amount(row.actual),
+                   row=row.label, row_en=_ROW_EN[key])
+
+
+@check("S003")
+def check_above_last_year(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
+    """决算 > 上年决算 (warning), on every row where it holds."""
+    for key in _above(unit, ctx, "last_year"):
+        row = unit.three_public[key]
+        a, b = amount(row.actual), amount(row.last_year)
+        assert a is not None and b is not None
+        yield S003(SHEET, _cell(row, "actual"), expected=b, actual=a,
+                   row=row.label, row_en=_ROW_EN[key], diff=round(a - b, 2))
+
+
+_COUNTED = ("abroad", "reception")  # the rows that carry 批次 and 人次
+
+
+def _count(f) -> float | None:  # type: ignore[no-untyped-def]
+    # blank 批次/人次 mean none, like blank amounts
+    return amount(f)
+
+
+@check("S004", "S005")
+def check_groups(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
+    """Money needs groups and groups need money (S004); 人次 ≥ 批次 (S005)."""
+    for key in _COUNTED:
+        row = unit.three_public.get(key)
+        if row is None:
+            continue
+        money, batches, persons = amount(row.actual), _count(row.batches), _count(row.persons)
+        if money is not None and batches is not None:
+            if money > 0 and batches == 0:
+                yield S004(SHEET, row.batches.cell or THREE_PUBLIC.cell(key, "batches"), expected=None, actual=0,
+                           row=row.label, row_en=_ROW_EN[key], money=money, batches=0)
+                continue
+            if money == 0 and batches > 0:
+                yield S004(SHEET, _cell(row, "actual"), expected=None, actual=money,
+                           row=row.label, row_en=_ROW_EN[key], money=money, batches=int(batches))
+                continue
+        if batches is not None and persons is not None and persons < batches:
+            yield S005(SHEET, row.persons.cell or THREE_PUBLIC.cell(key, "persons"),
+                       expected=int(batches), actual=int(persons), row=row.label, row_en=_ROW_EN[key])
+
+
+@check("S006", "S007")
+def check_cars(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
+    """公务用车保有量 required (S007); running costs with no car (S006)."""
+    f = unit.car_count
+    if f.status == "blank":
+        yield S007(SHEET, f.cell or THREE_PUBLIC.after_cell("car_count"))
+        return
+    count = number(f)
+    row = unit.three_public.get("car_maint")
+    if count is None or row is None:
+        return
+    maint = amount(row.actual)
+    if count == 0 and maint is not None and maint > ctx.rulebook.amount_tolerance:
+        yield S006(SHEET, f.cell or THREE_PUBLIC.after_cell("car_count"), expected=None, actual=maint)

@@ -1,0 +1,246 @@
+"""T rules: 自评得分 (the self-score summary)."""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+from perfxl.findings import Finding, rule
+from perfxl.model import ScoreRow, Unit
+from perfxl.rulebook import LEVEL_KEYS
+from perfxl.rules.budget import budget_always
+from perfxl.rules.registry import RuleContext, check, close, number, text
+from perfxl.spec import GRADES, LEVEL_ROWS, LEVELS, SELF_SCORE
+
+SHEET = SELF_SCORE.name
+__all__ = [
+    "T001", "T002", "T003", "T004", "T005", "T006", "T007", "check_execution", "check_subtotals",
+    "check_total", "check_grade", "check_weights",
+]
+
+T001 = rule(
+    "T001", "execution-score-differs", "error",
+    "预算执行率得分与计算不符", "execution self-score differs from the rule",
+    "预算执行率自评 {actual} 分，按 min(执行率 {rate}, 100%) × {weight} 应为 {expected} 分。",
+    "Budget execution self-score {actual}; min(execution {rate}, 100%) × {weight} gives {expected}.",
+    "预算执行率得分 = min(全年执行数 ÷ 全年预算数, 1) × 分值，是唯一可以直接算出的得分项，不应自行估计。",
+    "执行率 95.00%，自评 10 分（应为 9.50 分）。",
+    SHEET,
+)
+T002 = rule(
+    "T002", "subtotal-differs", "error",
+    "一级指标小计与明细不符", "subtotal does not equal the indicators",
+    "{level}自评得分 {actual} 不等于绩效指标表中该类各指标自评得分之和 {expected}。",
+    "The {level_en} self-score {actual} does not equal the sum of its indicators' self-scores, {expected}.",
+    "小计本是 SUMIF 公式；被手工改过或指标行增删后不一致，总分和等级就会错。",
+    "产出指标小计填 50，而各产出指标自评得分之和为 48。",
+    SHEET,
+)
+T003 = rule(
+    "T003", "total-differs", "error",
+    "总分与各项之和不符", "total does not equal its parts",
+    "总分 {actual} 不等于预算执行率、产出、效益、满意度四项自评得分之和 {expected}。",
+    "The total {actual} does not equal the sum of the four parts, {expected}.",
+    "总分决定等级和排名，必须等于四项之和。",
+    "四项合计 93.50，总分填 95。",
+    SHEET,
+)
+T004 = rule(
+    "T004", "grade-differs", "error",
+    "自评等级与总分不符", "grade does not match the total",
+    "总分 {total} 对应的等级为“{expected}”，自评等级填的是“{actual}”。",
+    "A total of {total} is graded “{expected}”, but the self-grade says “{actual}”.",
+    "等级按总分划档（默认 优 ≥ 90、良 80–90、中 60–80、差 < 60）；自评等级必须与总分一致。",
+    "总分 88，自评等级填“优”。",
+    SHEET,
+)
+T005 = rule(
+    "T005", "weight-column-differs", "error",
+    "分值与规则库不符", "weight column differs from the rulebook",
+    "{item}分值为 {actual}，规则库规定为 {expected}，请勿修改分值列。",
+    "The weight of {item_en} is {actual}; the rulebook says {expected}. Do not edit the weight column.",
+    "分值列由模板按规则库填入（默认 10/50/30/10，共 100）；被改动后各项得分失去统一口径。",
+    "产出指标分值被改成 60。",
+    SHEET,
+)
+T006 = rule(
+    "T006", "self-score-required-blank", "error",
+    "自评得分必填项未填写", "self-score field blank",
+    "{item}未填写。", "{item_en} is blank.",
+    "预算执行率自评得分和自评等级需由单位填写，是复核比对的对象。",
+    "自评等级留空。",
+    SHEET,
+)
+T007 = rule(
+    "T007", "grade-invalid", "error",
+    "自评等级不是优/良/中/差", "grade not one of 优/良/中/差",
+    "自评等级“{actual}”不是优、良、中、差之一。",
+    "The grade “{actual}” is not one of 优, 良, 中, 差.",
+    "等级只能是优、良、中、差之一，便于汇总和排名。",
+    "自评等级填“优秀”或“A”。",
+    SHEET,
+)
+
+_ITEM_EN = {
+    "budget_execution": "budget execution", "output": "output indicators", "benefit": "benefit indicators",
+    "satisfaction": "satisfaction indicators", "total": "the total",
+}
+_KEY_LABEL = {v: k for k, v in LEVEL_KEYS.items()}  # spec row key → rulebook label
+_PARTS = ("budget_execution", "output", "benefit", "satisfaction")
+
+
+def _cell(row: ScoreRow, col: str) -> str:
+    f = getattr(row, col)
+    return f.cell or SELF_SCORE.cell(row.key, col)
+
+
+def _score(row: ScoreRow | None) -> float | None:
+    """A self-score as a SUM would see it: blank counts 0, unreadable gives None."""
+    if row is None:
+        return None
+    f = row.self_score
+    if f.status in ("blank", "missing"):
+        return 0.0
+    return number(f)
+
+
+def _score_blank(row: ScoreRow | None) -> bool:
+    return row is not None and row.self_score.status == "blank"
+
+
+@check("T001")
+def check_execution(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
+    """预算执行率 自评得分 = min(rate, 1) × 分值 (within the score tolerance)."""
+    row = unit.scores.get("budget_execution")
+    card = ctx.card
+    if row is None or card is None or card.execution.score is None:
+        return
+    declared = number(row.self_score)
+    if declared is None:
+        return
+    want = card.execution.score
+    w, tol = card.execution.weight, ctx.rulebook.score_tolerance
+    # Where 资金总额 does not balance (B001), the score is only wrong if it is wrong
+    # whichever reading of the total is right.
+    if budget_always(unit, ctx, "total", ("adjusted", "actual"),
+                     lambda b, a: b > 0 and not close(declared, min(max(a / b, 0.0), 1.0) * w, tol)) \
+            or not close(declared, want, tol) and not _total_unbalanced(unit, ctx):
+        rate = card.execution.rate
+        yield T001(SHEET, _cell(row, "self_score"), expected=round(want, 2), actual=declared,
+                   rate=f"{rate * 100:.2f}%" if rate is not None else "—", weight=f"{card.execution.weight:g}")
+
+
+def _total_unbalanced(unit: Unit, ctx: RuleContext) -> bool:
+    from perfxl.rules.budget import budget_balance_failures
+
+    return any(b.total == "total" and b.col in ("actual", "adjusted") for b in budget_balance_failures(unit, ctx))
+
+
+@check("T002")
+def check_subtotals(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
+    """产出/效益/满意度 自评得分 = the sum of their indicators' 自评得分 (SUMIF)."""
+    if not unit.indicators:
+        return
+    if any(i.level1.status not in ("ok",) or i.level1.value not in LEVELS for i in unit.indicators):
+        return  # rows that belong nowhere: I003/I004 report them
+    tol = ctx.rulebook.score_tolerance
+    for key, level in LEVEL_ROWS.items():
+        row = unit.scores.get(key)
+        if row is None:
+            continue
+        declared = number(row.self_score)
+        if declared is None:
+            continue
+        parts = []
+        for ind in unit.indicators:
+            if ind.level1.value != level:
+                continue
+            f = ind.self_score
+            parts.append(0.0 if f.status in ("blank", "missing") else number(f))
+        if any(p is None for p in parts):
+            continue
+        want = math.fsum(parts)  # type: ignore[arg-type]
+        if not close(declared, want, tol):
+            yield T002(SHEET, _cell(row, "self_score"), expected=round(want, 2), actual=declared,
+                       level=level, level_en=_ITEM_EN[key])
+
+
+def _declared_total(unit: Unit) -> tuple[float | None, float | None]:
+    """(the 总分 as read, the sum of the four parts) — either None when unknown."""
+    row = unit.scores.get("total")
+    total = number(row.self_score) if row is not None else None
+    parts = [_score(unit.scores.get(k)) for k in _PARTS]
+    s = math.fsum(parts) if all(p is not None for p in parts) else None  # type: ignore[arg-type]
+    return total, s
+
+
+@check("T003")
+def check_total(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
+    """总分 = the sum of the four parts' 自评得分."""
+    total, s = _declared_total(unit)
+    row = unit.scores.get("total")
+    if row is None or total is None or s is None:
+        return
+    if not close(total, s, ctx.rulebook.score_tolerance):
+        yield T003(SHEET, _cell(row, "self_score"), expected=round(s, 2), actual=total)
+
+
+@check("T004", "T006", "T007")
+def check_grade(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
+    """自评等级 filled (T006), one of 优良中差 (T007), and the grade of 总分 (T004).
+
+    The grade is judged against the 总分 as written (or the sum of parts when 总分 is not
+    readable), so a wrong 总分 is reported once, by T003, not again here.
+    """
+    ex = unit.scores.get("budget_execution")
+    if ex is not None and ex.self_score.status == "blank":
+        yield T006(SHEET, _cell(ex, "self_score"), item="预算执行率自评得分", item_en="The budget execution self-score")
+    g = unit.grade
+    cell = g.cell or SELF_SCORE.after_cell("grade")
+    value = text(g)
+    if g.status == "blank" or (value is not None and ctx.rulebook.is_placeholder(value)):
+        yield T006(SHEET, cell, item="自评等级", item_en="The self-grade")
+        return
+    if value is None:
+        return
+    if value not in GRADES:
+        yield T007(SHEET, cell, actual=value)
+        return
+    if any(_score_blank(unit.scores.get(k)) for k in _PARTS):
+        return  # the total is not complete yet: T006 / I004 report the blank
+    if any(k in unit.scores and _score(unit.scores[k]) is None for k in _PARTS) or any(
+        i.self_score.status not in ("ok", "blank", "missing") for i in unit.indicators
+    ):
+        return  # an unreadable score (V…) was skipped by the sums: the total is not known
+    if any(i.level1.status != "ok" or i.level1.value not in LEVELS for i in unit.indicators):
+        return  # indicators that belong to no 一级指标 move the subtotals: I003 reports them
+    total, s = _declared_total(unit)
+    basis = total if total is not None else s
+    if basis is None:
+        return
+    want = ctx.rulebook.grade(round(basis, 2))
+    if value != want:
+        yield T004(SHEET, cell, expected=want, actual=value, total=f"{basis:.2f}")
+
+
+@check("T005")
+def check_weights(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
+    """The 分值 column holds the rulebook's weights (the 总分 row their total)."""
+    rb = ctx.rulebook
+    tol = rb.score_tolerance
+    part_off = False
+    for key in _PARTS:
+        row = unit.scores.get(key)
+        w = number(row.weight) if row is not None else None
+        if row is None or w is None:
+            continue
+        want = rb.weight(_KEY_LABEL[key])
+        if not close(w, want, tol):
+            part_off = True
+            yield T005(SHEET, _cell(row, "weight"), expected=want, actual=w,
+                       item=row.label, item_en=_ITEM_EN[key])
+    row = unit.scores.get("total")
+    w = number(row.weight) if row is not None else None
+    if row is not None and w is not None and not part_off and not close(w, rb.total_weight, tol):
+        yield T005(SHEET, _cell(row, "weight"), expected=rb.total_weight, actual=w, item=row.label,
+                   item_en=_ITEM_EN["total"])

@@ -1,0 +1,870 @@
+#!/usr/bin/env python3
+"""Benchmark perfxl against the floor of its own libraries (issue 7).
+
+Usage::
+
+    python scripts/bench.py [--n N] [--quick] [--workdir DIR] [--json [PATH]] [--profile]
+                            [--inputs DIR]
+
+Makes N workbooks with the sample generator (``perfxl.samples.county_units`` written by
+``perfxl.template.write_workbook``; cached in ``--workdir`` keyed by N and by the source of
+the generator, so reruns don't regenerate; ``--inputs DIR`` measures given workbooks
+instead) and measures, on the same files:
+
+- floor-read   a bare python-calamine read of every sheet of every file;
+- check        ``perfxl.check.check_file`` in-process (read + check + score) per file;
+- floor-write  an openpyxl load + save of every file;
+- batch        ``perfxl batch INPUT -o OUT --jobs 1`` and ``--jobs 2``, wall time (subprocess);
+- peak RSS     of the batch process tree at N/10 and N (the parent, a forkserver and every
+               pool worker: see ``_WRAPPER``);
+- cold check   ``perfxl check one.xlsx`` as a clerk runs it (the console script), median,
+               with compiled bytecode cached as an installed package has it (and, when
+               this shell forbids the cache, once more without it).
+
+It prints per-workbook milliseconds (wall and CPU), the ratios against their targets
+with PASS/FAIL, and names the machine and how loaded it was: wall times on a busy
+machine are inflated, so CPU-time ratios and a parallel-speed-up calibration (what two
+CPU-bound processes gain right now) are printed beside the verdicts.  A measurement whose
+API is not built yet prints ``n/a (not built yet: …)`` instead of failing.  ``--profile``
+adds a profile of the in-process check, of one batch worker (the ``--jobs 1`` path run
+in-process) and of the cold start's imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import importlib
+import json
+import os
+import platform
+import pstats
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = 7  # the sample seed: fixed so every run measures the same workbooks
+NA = "n/a (not built yet"  # + ": <what is missing>)"
+
+# Sources whose change makes cached workbooks stale.
+GENERATOR_SOURCES = ("perfxl/samples.py", "perfxl/template.py", "perfxl/spec.py")
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass
+class Measurement:
+    """One timed (or sized) measurement; ``status`` is 'ok', 'n/a' or 'error'."""
+
+    key: str
+    label: str
+    status: str = "n/a"
+    n: int = 0
+    total_s: float | None = None
+    per_workbook_ms: float | None = None
+    peak_rss_mb: float | None = None
+    cpu_s: float | None = None  # user + system CPU seconds (all processes of a subprocess run)
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def done(self, total_s: float, n: int, **extra: Any) -> Measurement:
+        self.status, self.n, self.total_s = "ok", n, total_s
+        self.per_workbook_ms = 1000.0 * total_s / n if n else None
+        self.extra.update(extra)
+        return self
+
+
+@dataclass
+class Ratio:
+    """A ratio against its target: ``value op limit`` passes."""
+
+    key: str
+    label: str
+    op: str  # '<=' or '>='
+    limit: float
+    unit: str = "×"
+    value: float | None = None
+    note: str = ""
+
+    @property
+    def result(self) -> str:
+        if self.value is None:
+            return "n/a"
+        ok = self.value <= self.limit if self.op == "<=" else self.value >= self.limit
+        return "PASS" if ok else "FAIL"
+
+
+def missing(what: str) -> str:
+    return f"{NA}: {what})"
+
+
+def api(module: str, *names: str) -> tuple[Any, ...] | str:
+    """The named attributes of ``module``, or a 'n/a (not built yet: …)' reason."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as e:
+        if getattr(e, "name", None) == module:
+            return missing(module)
+        return f"error (importing {module}: {e})"
+    except Exception as e:  # noqa: BLE001 - a half-written module must not stop the bench
+        return f"error (importing {module}: {type(e).__name__}: {e})"
+    got = []
+    for name in names:
+        obj = getattr(mod, name, None)
+        if obj is None:
+            return missing(f"{module}.{name}")
+        got.append(obj)
+    return tuple(got)
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------ the machine
+
+
+def machine() -> dict[str, Any]:
+    """Platform, CPU model, cores, Python and library versions."""
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = None
+    try:
+        m = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+        mem = round(int(m.group(1)) / 1024 / 1024, 1) if m else None
+    except OSError:
+        pass
+    from importlib import metadata
+
+    libs = {}
+    for dist in ("perfxl", "python-calamine", "pandas", "openpyxl", "xlsxwriter", "typer", "numpy", "pyinstrument"):
+        try:
+            libs[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            pass
+    return {
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem,
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        # Without bytecode caching every cold start recompiles perfxl's own modules.
+        "bytecode_cache": not sys.dont_write_bytecode,
+        "libraries": libs,
+    }
+
+
+# ------------------------------------------------------------------ the workbooks
+
+
+def _generator_key() -> str:
+    h = hashlib.sha256()
+    for rel in GENERATOR_SOURCES:
+        p = REPO / rel
+        h.update(rel.encode())
+        h.update(p.read_bytes() if p.exists() else b"-")
+    return h.hexdigest()[:10]
+
+
+def _safe(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", str(name)).strip("._")[:40] or "unit"
+
+
+def prepare_inputs(n: int, workdir: Path) -> tuple[list[Path], Path, str] | str:
+    """N sample workbooks in ``workdir/n<N>-<key>/inputs`` (generated once, then reused).
+
+    Returns (files, cache dir, how they were obtained) or an n/a reason.
+    """
+    got = api("perfxl.samples", "county_units")
+    if isinstance(got, str):
+        return got
+    got_w = api("perfxl.template", "write_workbook")
+    if isinstance(got_w, str):
+        return got_w
+    (county_units,), (write_workbook,) = got, got_w
+    cache = workdir / f"n{n}-{_generator_key()}"
+    manifest = cache / "manifest.json"
+    if manifest.exists():
+        files = [cache / "inputs" / f for f in json.loads(manifest.read_text("utf-8"))["files"]]
+        if all(f.exists() for f in files):
+            return files, cache, "cached"
+    # Stale caches for the same N (an older generator) only take disk space.
+    for old in workdir.glob(f"n{n}-*"):
+        if old != cache and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    inputs = cache / "inputs"
+    shutil.rmtree(cache, ignore_errors=True)
+    inputs.mkdir(parents=True)
+    t0 = time.perf_counter()
+    units = list(county_units(n, SEED))
+    if not units:
+        return "error (county_units returned nothing)"
+    files: list[Path] = []
+    seen: set[str] = set()
+    for i in range(n):
+        # Cycle through the generator's units (clean ones and planted mistakes alike).
+        name, data, tags = units[i % len(units)]
+        stem = _safe(Path(str(name)).stem if str(name).lower().endswith(".xlsx") else name)
+        stem = f"{i:05d}" if not stem else (stem if i < len(units) else f"{stem}_{i // len(units)}")
+        while stem in seen:
+            stem += "_"
+        seen.add(stem)
+        path = inputs / f"{stem}.xlsx"
+        # As make_samples does: a merged-levels unit has its 一级/二级 cells merged.
+        write_workbook(path, data, merge_levels="merged-levels" in (tags or []))
+        files.append(path)
+        if (i + 1) % 100 == 0:
+            log(f"  generated {i + 1}/{n} workbooks")
+    tmp = manifest.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"n": n, "seed": SEED, "files": [f.name for f in files]}, ensure_ascii=False), "utf-8")
+    os.replace(tmp, manifest)
+    return files, cache, f"generated in {time.perf_counter() - t0:.1f} s"
+
+
+def existing_inputs(src: Path, n: int, workdir: Path) -> tuple[list[Path], Path, str] | str:
+    """The first N workbooks of ``src`` (sorted by name), linked into their own directory."""
+    found = sorted(src.glob("*.xlsx"))[:n]
+    if not found:
+        return f"error (no *.xlsx in {src})"
+    cache = workdir / f"given-{hashlib.sha256(str(src.resolve()).encode()).hexdigest()[:10]}"
+    cache.mkdir(parents=True, exist_ok=True)
+    d = subset_dir(cache, found, len(found))
+    return sorted(d.glob("*.xlsx")), cache, f"{len(found)} given workbooks from {src}"
+
+
+def subset_dir(cache: Path, files: list[Path], k: int) -> Path:
+    """A directory holding the first ``k`` files (hard links; copies if linking fails)."""
+    d = cache / f"inputs-first{k}"
+    if d.is_dir() and len(list(d.glob("*.xlsx"))) == k:
+        return d
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir()
+    for f in files[:k]:
+        try:
+            os.link(f, d / f.name)
+        except OSError:
+            shutil.copy2(f, d / f.name)
+    return d
+
+
+# ------------------------------------------------------------------ in-process timings
+
+
+def timed_loop(files: list[Path], fn: Callable[[Path], Any], warmup: bool = True) -> tuple[float, float, list[Any]]:
+    """Wall and CPU seconds to run ``fn`` over ``files`` (after one untimed warm-up call)."""
+    if warmup and files:
+        fn(files[0])
+    out = []
+    t0, c0 = time.perf_counter(), time.process_time()
+    for f in files:
+        out.append(fn(f))
+    return time.perf_counter() - t0, time.process_time() - c0, out
+
+
+def floor_read(files: list[Path]) -> Measurement:
+    m = Measurement("floor_read", "floor-read (python-calamine, every sheet)")
+    from python_calamine import CalamineWorkbook
+
+    def read(p: Path) -> int:
+        wb = CalamineWorkbook.from_path(str(p))
+        cells = 0
+        for name in wb.sheet_names:
+            rows = wb.get_sheet_by_name(name).to_python()
+            cells += sum(len(r) for r in rows)
+        wb.close()
+        return cells
+
+    total, cpu, cells = timed_loop(files, read)
+    m.cpu_s = cpu
+    return m.done(total, len(files), cells=sum(cells))
+
+
+def check_in_process(files: list[Path]) -> Measurement:
+    m = Measurement("check", "check in-process (read + check + score)")
+    got = api("perfxl.check", "check_file", "CheckOptions")
+    if isinstance(got, str):
+        m.note = got
+        return m
+    check_file, CheckOptions = got
+    from perfxl.rulebook import load_rulebook
+
+    opts = CheckOptions(rulebook=load_rulebook(None))
+    total, m.cpu_s, reports = timed_loop(files, lambda p: check_file(p, opts))
+    unreadable = sum(1 for r in reports if not getattr(r, "readable", True))
+    errors = sum(1 for r in reports if getattr(r, "errors", 0))
+    m.note = f"{errors} with errors, {unreadable} unreadable"
+    return m.done(total, len(files), with_errors=errors, unreadable=unreadable)
+
+
+def floor_write(files: list[Path], scratch: Path) -> Measurement:
+    m = Measurement("floor_write", "floor-write (openpyxl load + save)")
+    import openpyxl
+
+    out = Path(tempfile.mkdtemp(prefix="floor-write-", dir=scratch))
+    try:
+        def load_save(p: Path) -> None:
+            wb = openpyxl.load_workbook(p)
+            wb.save(out / p.name)
+
+        total, m.cpu_s, _ = timed_loop(files, load_save)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return m.done(total, len(files))
+
+
+# ------------------------------------------------------------------ subprocesses
+
+# A fresh child that runs one command and reports its wall time and the peak RSS of its
+# whole process tree.  getrusage(RUSAGE_CHILDREN).ru_maxrss is the largest peak of every
+# waited-for descendant.  A multiprocessing forkserver is never waited for by the batch
+# process (it outlives it, orphaned) and its workers are *its* children, so the wrapper
+# makes itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER): orphans are re-parented
+# to it and it reaps them, which brings the forkserver's and its workers' peaks into
+# RUSAGE_CHILDREN.  Polling VmHWM of the live tree every 0.1 s is a second opinion.
+_WRAPPER = r"""
+import ctypes, errno, json, os, resource, subprocess, sys, threading, time
+cmd, log = json.loads(sys.argv[1]), sys.argv[2]
+try:
+    subreaper = ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+except (OSError, AttributeError):
+    subreaper = False
+peak = {"hwm_kb": 0}
+def tree(pid):
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo.extend(int(c) for c in fh.read().split())
+        except OSError:
+            pass
+    return out
+def poll(pid, stop):
+    while not stop.is_set():
+        for p in tree(pid):
+            try:
+                with open(f"/proc/{p}/status") as fh:
+                    for line in fh:
+                        if line.startswith("VmHWM:"):
+                            peak["hwm_kb"] = max(peak["hwm_kb"], int(line.split()[1]))
+                            break
+            except OSError:
+                pass
+        stop.wait(0.1)
+with open(log, "wb") as fh:
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
+    stop = threading.Event()
+    th = threading.Thread(target=poll, args=(proc.pid, stop), daemon=True)
+    th.start()
+    rc = proc.wait()
+    wall = time.perf_counter() - t0
+    # Reap orphaned descendants (a forkserver winds down once its parent has gone).
+    orphans, deadline = 0, time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid:
+            orphans += 1
+        else:
+            time.sleep(0.02)
+    stop.set(); th.join()
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+ru = usage.ru_maxrss
+print(json.dumps({"rc": rc, "wall_s": wall, "rusage_maxrss_kb": ru, "polled_hwm_kb": peak["hwm_kb"],
+                  "cpu_s": usage.ru_utime + usage.ru_stime,
+                  "subreaper": subreaper, "orphans_reaped": orphans}))
+"""
+
+
+def perfxl_exe() -> list[str]:
+    """The console script a clerk runs (falls back to ``python -m perfxl``)."""
+    exe = shutil.which("perfxl")
+    return [exe] if exe else [sys.executable, "-m", "perfxl"]
+
+
+def run_wrapped(cmd: list[str], log_path: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, json.dumps(cmd), str(log_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def batch_available() -> str | None:
+    """None when ``perfxl batch`` exists, else an n/a reason."""
+    got = api("perfxl.batch", "run_batch")
+    if isinstance(got, str):
+        return got
+    r = subprocess.run(perfxl_exe() + ["batch", "--help"], capture_output=True, text=True)
+    if r.returncode != 0:
+        return missing("the `perfxl batch` command")
+    return None
+
+
+def batch_run(key: str, label: str, inputs: Path, n: int, jobs: int, scratch: Path) -> Measurement:
+    """``perfxl batch inputs -o OUT --jobs J`` in a fresh wrapper: wall time and peak RSS."""
+    m = Measurement(key, label)
+    reason = batch_available()
+    if reason:
+        m.note = reason
+        return m
+    out = Path(tempfile.mkdtemp(prefix=f"batch-j{jobs}-", dir=scratch))
+    log_path = scratch / f"{key}.log"
+    try:
+        r = run_wrapped(perfxl_exe() + ["batch", str(inputs), "-o", str(out / "out"), "--jobs", str(jobs)], log_path)
+        produced = sum(1 for p in (out / "out").rglob("*") if p.is_file()) if (out / "out").exists() else 0
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    tail = log_path.read_text("utf-8", "replace").strip().splitlines()[-3:]
+    if r["rc"] not in (0, 1) or produced == 0:
+        m.status = "error"
+        m.note = f"exit {r['rc']}, {produced} files written; log: {' | '.join(tail)}"
+        return m
+    peak_kb = max(r["rusage_maxrss_kb"], r["polled_hwm_kb"])
+    m.done(r["wall_s"], n, rc=r["rc"], files_written=produced, **{k: r.get(k) for k in ("rusage_maxrss_kb", "polled_hwm_kb", "subreaper", "orphans_reaped")})
+    m.peak_rss_mb = peak_kb / 1024
+    m.cpu_s = r.get("cpu_s")
+    m.note = f"exit {r['rc']}, {produced} files written"
+    return m
+
+
+def clerk_env(workdir: Path, bytecode: bool) -> dict[str, str]:
+    """The environment of a cold run.  ``bytecode``: as a clerk's installed perfxl runs,
+    with compiled modules cached (kept under ``workdir``, never in the source tree, by
+    PYTHONPYCACHEPREFIX); otherwise as this shell runs it (which may forbid the cache)."""
+    env = dict(os.environ)
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+    return env
+
+
+def cold_runs(cmd: list[str], repeats: int, env: dict[str, str]) -> tuple[list[float], list[subprocess.CompletedProcess]]:
+    """Wall times of ``repeats`` runs after one untimed run (which fills the bytecode cache)."""
+    subprocess.run(cmd, capture_output=True, env=env)
+    walls, runs = [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        walls.append(time.perf_counter() - t0)
+        runs.append(r)
+    return walls, runs
+
+
+def cold_check(one: Path, repeats: int, env: dict[str, str]) -> Measurement:
+    m = Measurement("cold_check", "")
+    got = api("perfxl.check", "check_file")
+    if isinstance(got, str):
+        m.note = got
+        return m
+    walls, runs = cold_runs(perfxl_exe() + ["check", str(one)], repeats, env)
+    for r in runs:
+        if r.returncode not in (0, 1):
+            m.status = "error"
+            tail = (r.stderr or r.stdout).strip().splitlines()[-2:]
+            m.note = f"exit {r.returncode}: {' | '.join(tail)}"
+            if "No such command" in (r.stderr + r.stdout):
+                m.status, m.note = "n/a", missing("the `perfxl check` command")
+            return m
+    m.done(statistics.median(walls), 1, runs_s=[round(w, 3) for w in walls], rc=runs[0].returncode)
+    m.note = f"exit {runs[0].returncode}; runs {', '.join(f'{w:.2f}' for w in walls)} s"
+    return m
+
+
+def startup_reference(repeats: int, env: dict[str, str]) -> Measurement:
+    """How much of the cold start is Python and the CLI shell itself (for the profile)."""
+    m = Measurement("cold_version", "")
+    walls, _ = cold_runs(perfxl_exe() + ["--version"], repeats, env)
+    return m.done(statistics.median(walls), 1, runs_s=[round(w, 3) for w in walls])
+
+
+def _spin(n: int) -> int:
+    x = 0
+    for i in range(n):
+        x = (x * 31 + i) % 1000003
+    return x
+
+
+def parallel_ceiling(jobs: int = 2, work: int = 3_000_000) -> Measurement:
+    """What ``jobs`` processes can gain on this machine right now: the same pure-Python
+    work run in 1 process, then split over ``jobs`` (a calibration for the speed-up
+    target: vCPUs that are hyperthread siblings, or other load, lower it)."""
+    import multiprocessing as mp
+
+    m = Measurement("parallel_ceiling", "")
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(jobs) as pool:
+        pool.map(_spin, [1000] * jobs)  # start the workers before timing
+        t0 = time.perf_counter()
+        pool.map(_spin, [work * jobs], chunksize=1)
+        one = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        pool.map(_spin, [work] * jobs, chunksize=1)
+        many = time.perf_counter() - t0
+    m.done(one, 1, speedup=one / many)
+    m.note = f"{jobs} processes do the work of 1 in {many:.2f} s vs {one:.2f} s: {one / many:.2f}× (best possible speed-up now)"
+    return m
+
+
+# ------------------------------------------------------------------ ratios
+
+
+def ratios(ms: dict[str, Measurement], n_small: int, n_large: int) -> list[Ratio]:
+    def per(key: str) -> float | None:
+        m = ms.get(key)
+        return m.per_workbook_ms if m and m.status == "ok" else None
+
+    def why(*keys: str) -> str:
+        for k in keys:
+            m = ms.get(k)
+            if m is None or m.status != "ok":
+                return f"{k}: {m.note if m else 'not measured'}"
+        return ""
+
+    out = [
+        Ratio("check_vs_floor_read", "check / floor-read", "<=", 3.0),
+        Ratio("batch_j1_vs_floor_write", "batch --jobs 1 / floor-write", "<=", 1.3),
+        Ratio("batch_speedup_j2", "batch speed-up --jobs 1 ÷ --jobs 2", ">=", 1.7),
+        Ratio("rss_growth", f"peak RSS N={n_large} ÷ N={n_small} (within 20%)", "<=", 1.2),
+        Ratio("cold_check", "cold `perfxl check one.xlsx`", "<=", 1.0, unit=" s"),
+    ]
+    r = {x.key: x for x in out}
+    def cpu(key: str) -> float | None:
+        m = ms.get(key)
+        return m.cpu_s / m.n if m and m.status == "ok" and m.cpu_s and m.n else None
+
+    def cpu_note(a: str, b: str) -> str:
+        # CPU time is what a busy machine distorts least; shown beside the wall-time verdict.
+        return f"(cpu time: {cpu(a) / cpu(b):.2f}×)" if cpu(a) and cpu(b) else ""
+
+    if per("check") and per("floor_read"):
+        r["check_vs_floor_read"].value = per("check") / per("floor_read")
+        r["check_vs_floor_read"].note = cpu_note("check", "floor_read")
+    else:
+        r["check_vs_floor_read"].note = why("check", "floor_read")
+    if per("batch_j1") and per("floor_write"):
+        r["batch_j1_vs_floor_write"].value = per("batch_j1") / per("floor_write")
+        r["batch_j1_vs_floor_write"].note = cpu_note("batch_j1", "floor_write")
+    else:
+        r["batch_j1_vs_floor_write"].note = why("batch_j1", "floor_write")
+    if per("batch_j1") and per("batch_j2"):
+        r["batch_speedup_j2"].value = per("batch_j1") / per("batch_j2")
+        notes = []
+        if cpu("batch_j1") and cpu("batch_j2"):
+            notes.append(f"cpu per workbook j2 ÷ j1: {cpu('batch_j2') / cpu('batch_j1'):.2f}×")
+        pc = ms.get("parallel_ceiling")
+        if pc and pc.status == "ok":
+            notes.append(f"machine ceiling now: {pc.extra['speedup']:.2f}×")
+        r["batch_speedup_j2"].note = f"({'; '.join(notes)})" if notes else ""
+    else:
+        r["batch_speedup_j2"].note = why("batch_j1", "batch_j2")
+    small, large = ms.get("rss_small"), ms.get("batch_j2")
+    if small and large and small.peak_rss_mb and large.peak_rss_mb:
+        # "Within 20%" either way: a batch that shrank by a fifth is as suspicious.
+        a, b = small.peak_rss_mb, large.peak_rss_mb
+        r["rss_growth"].value = max(a, b) / min(a, b)
+    else:
+        r["rss_growth"].note = why("rss_small", "batch_j2")
+    if ms.get("cold_check") and ms["cold_check"].status == "ok":
+        r["cold_check"].value = ms["cold_check"].total_s
+    else:
+        r["cold_check"].note = why("cold_check")
+    return out
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def render(info: dict[str, Any], ms: list[Measurement], rs: list[Ratio]) -> str:
+    lines = [
+        f"perfxl bench — N={info['n']} workbooks ({info['inputs']})",
+        f"machine: {info['machine']['platform']} | {info['machine']['cpu']} | {info['machine']['cores']} cores"
+        f" | {info['machine']['memory_gb']} GB | {info['machine']['python']}"
+        + ("" if info["machine"]["bytecode_cache"] else " | PYTHONDONTWRITEBYTECODE set"),
+        "libraries: " + ", ".join(f"{k} {v}" for k, v in info["machine"]["libraries"].items()),
+        f"load average at the end (1, 5, 15 min): {', '.join(map(str, info.get('load_average', [])))}"
+        f" on {info['machine']['cores']} cores",
+        "",
+        f"{'measurement':<48} {'total s':>9} {'ms/workbook':>12} {'cpu ms/wb':>10} {'peak RSS MB':>12}  note",
+    ]
+    for m in ms:
+        if m.status != "ok":
+            lines.append(f"{m.label:<48} {m.note}")
+            continue
+        rss = f"{m.peak_rss_mb:12.1f}" if m.peak_rss_mb else " " * 12
+        if m.key == "parallel_ceiling":
+            lines.append(f"{m.label:<48} {m.note}")
+            continue
+        cold = m.key.startswith("cold")
+        per = f"{m.per_workbook_ms:12.1f}" if not cold else " " * 12
+        cpu = f"{1000 * m.cpu_s / m.n:10.1f}" if m.cpu_s is not None and m.n and not cold else " " * 10
+        lines.append(f"{m.label:<48} {m.total_s:9.2f} {per} {cpu} {rss}  {m.note}")
+    lines += ["", f"{'ratio':<48} {'value':>9} {'target':>10}  result"]
+    for r in rs:
+        target = f"{'≤' if r.op == '<=' else '≥'} {r.limit:g}{r.unit}"
+        if r.value is None:
+            lines.append(f"{r.label:<48} {'':>9} {target:>10}  n/a — {r.note}")
+        else:
+            lines.append(f"{r.label:<48} {r.value:8.2f}{r.unit.strip() or ' ':<1} {target:>10}  {r.result}  {r.note}".rstrip())
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ profiling
+
+
+def _area(filename: str) -> str:
+    """Group a profiled function by the package it lives in."""
+    f = filename.replace("\\", "/")
+    m = re.search(r"/perfxl/(?:perfxl/)?([\w/]+)\.py$", f)
+    if m and "site-packages" not in f:
+        return "perfxl." + m.group(1).replace("/", ".")
+    m = re.search(r"site-packages/([\w]+)", f)
+    if m:
+        return m.group(1)
+    if filename.startswith("<built-in") or filename == "~":
+        return "builtins/C"
+    if "/lib/python3" in f:
+        return "stdlib"
+    return "other"
+
+
+def profile_summary(prof: cProfile.Profile, top: int = 12) -> str:
+    """Self time grouped by package, then the functions with the most self time."""
+    st = pstats.Stats(prof)
+    by_area: dict[str, float] = {}
+    rows = []
+    total = 0.0
+    for (fn, line, name), (cc, nc, tt, ct, callers) in st.stats.items():  # type: ignore[attr-defined]
+        area = _area(fn)
+        if area == "builtins/C" and callers:
+            # A C function (cProfile files it under "~") counts toward the package that
+            # spent the most time calling it: calamine's parse shows as "python_calamine".
+            top_caller = max(callers.items(), key=lambda kv: kv[1][2])[0][0]
+            area = _area(top_caller) + " (C)"
+        by_area[area] = by_area.get(area, 0.0) + tt
+        total += tt
+        rows.append((tt, ct, nc, f"{Path(fn).name}:{line}({name})"))
+    out = [f"  total self time {total:.2f} s; by package:"]
+    for area, t in sorted(by_area.items(), key=lambda kv: -kv[1])[:14]:
+        out.append(f"    {area:<34} {t:7.2f} s {100 * t / total:5.1f}%")
+    out.append(f"  top {top} functions by self time (self s, cumulative s, calls):")
+    for tt, ct, nc, label in sorted(rows, reverse=True)[:top]:
+        out.append(f"    {tt:7.3f} {ct:7.3f} {nc:8d}  {label}")
+    return "\n".join(out)
+
+
+def _pyinstrument(fn: Callable[[], Any], dest: Path) -> str:
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        return "pyinstrument not installed (pip install -e '.[bench]')"
+    p = Profiler(interval=0.001)
+    p.start()
+    try:
+        fn()
+    finally:
+        p.stop()
+    dest.write_text(p.output_text(unicode=True, color=False, show_all=False), "utf-8")
+    return f"pyinstrument call tree: {dest}"
+
+
+def run_profiles(files: list[Path], scratch: Path, k: int) -> str:
+    """Profile the in-process check, one batch worker and the cold start's imports."""
+    sections = []
+    sub = files[:k]
+    got = api("perfxl.check", "check_file", "CheckOptions")
+    if isinstance(got, str):
+        sections.append(f"[profile] check in-process: {got}")
+    else:
+        check_file, CheckOptions = got
+        from perfxl.rulebook import load_rulebook
+
+        opts = CheckOptions(rulebook=load_rulebook(None))
+        check_file(sub[0], opts)
+        prof = cProfile.Profile()
+        prof.enable()
+        for f in sub:
+            check_file(f, opts)
+        prof.disable()
+        note = _pyinstrument(lambda: [check_file(f, opts) for f in sub], scratch / "profile-check.txt")
+        sections.append(f"[profile] check in-process over {len(sub)} files ({note})\n" + profile_summary(prof))
+    got = api("perfxl.batch", "run_batch", "BatchOptions")
+    if isinstance(got, str):
+        sections.append(f"[profile] batch worker: {got}")
+    else:
+        run_batch, BatchOptions = got
+        d = subset_dir(files[0].parent.parent, files, len(sub))
+        out = Path(tempfile.mkdtemp(prefix="prof-batch-", dir=scratch))
+        try:
+            opts_b = BatchOptions(jobs=1)
+            prof = cProfile.Profile()
+            prof.enable()
+            run_batch([d], out / "a", opts_b)
+            prof.disable()
+            note = _pyinstrument(lambda: run_batch([d], out / "b", opts_b), scratch / "profile-batch.txt")
+            sections.append(
+                f"[profile] batch worker (run_batch jobs=1 in-process) over {len(sub)} files ({note})\n"
+                + profile_summary(prof)
+            )
+        except Exception as e:  # noqa: BLE001
+            sections.append(f"[profile] batch worker: error {type(e).__name__}: {e}")
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+    sections.append("[profile] cold `perfxl check one.xlsx` imports (bytecode cached):\n"
+                    + import_times(files[0], clerk_env(scratch, True)))
+    return "\n\n".join(sections)
+
+
+def import_times(one: Path, env: dict[str, str], top: int = 14) -> str:
+    """Where a cold ``perfxl check one.xlsx`` spends its imports (``-X importtime``):
+    the whole run's top-level imports, lazy ones included, slowest first."""
+    cmd = [sys.executable, "-X", "importtime", "-m", "perfxl", "check", str(one)]
+    subprocess.run(cmd, capture_output=True, env=env)  # fill the bytecode cache
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t0
+    rows = []
+    for line in r.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)", line)
+        if m:
+            rows.append((int(m.group(2)), len(m.group(3)), m.group(4)))
+    tops = [x for x in rows if x[1] == 1]  # imports made at top level or inside functions
+    total = sum(c for c, _, _ in tops)
+    out = [f"  run {wall:.2f} s (with -X importtime), of which imports {total / 1e6:.2f} s; slowest top-level imports:"]
+    for c, _, name in sorted(tops, reverse=True)[:top]:
+        out.append(f"    {c / 1e6:7.3f} s  {name}")
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ main
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=None, help="number of workbooks (default 1000; 3 with --quick)")
+    ap.add_argument("--quick", action="store_true", help="tiny run for smoke tests: fewer repeats, no profile")
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "perfxl-bench",
+                    help="where generated workbooks are cached (default: $TMPDIR/perfxl-bench)")
+    ap.add_argument("--json", nargs="?", const="", default=None, metavar="PATH",
+                    help="also write the numbers as JSON (default PATH: WORKDIR/bench-N.json)")
+    ap.add_argument("--profile", action="store_true", help="profile the check and one batch worker afterwards")
+    ap.add_argument("--inputs", type=Path, default=None, metavar="DIR",
+                    help="benchmark the first N *.xlsx in DIR instead of generated samples")
+    args = ap.parse_args(list(argv) if argv is not None else None)
+    n = args.n if args.n is not None else (3 if args.quick else 1000)
+    if n < 1:
+        ap.error("--n must be at least 1")
+    repeats = 2 if args.quick else 5
+    workdir = args.workdir.resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="run-", dir=workdir))
+    try:
+        prepared = existing_inputs(args.inputs, n, workdir) if args.inputs else prepare_inputs(n, workdir)
+    except Exception as e:  # noqa: BLE001
+        prepared = f"error (generating samples: {type(e).__name__}: {e})"
+    if not isinstance(prepared, str):
+        n = len(prepared[0])
+    n_small = max(1, n // 10)
+    info: dict[str, Any] = {"n": n, "n_small": n_small, "machine": machine(), "workdir": str(workdir)}
+
+    ms: dict[str, Measurement] = {}
+    order = [
+        ("floor_read", "floor-read (python-calamine, every sheet)"),
+        ("check", "check in-process (read + check + score)"),
+        ("floor_write", "floor-write (openpyxl load + save)"),
+        ("batch_j1", f"batch --jobs 1 (subprocess, N={n})"),
+        ("batch_j2", f"batch --jobs 2 (subprocess, N={n})"),
+        ("rss_small", f"batch --jobs 2 (subprocess, N={n_small})"),
+        ("parallel_ceiling", "calibration: 2 CPU-bound processes vs 1"),
+        ("cold_version", f"cold `perfxl --version` (median of {repeats})"),
+        ("cold_check", f"cold `perfxl check one.xlsx` (median of {repeats})"),
+        ("cold_check_nocache", "  … same, no bytecode cache (this shell's env)"),
+    ]
+    labels = dict(order)
+
+    def measure(key: str, fn: Callable[[], Measurement]) -> None:
+        log(f"[bench] {labels[key]} …")
+        t0 = time.perf_counter()
+        try:
+            m = fn()
+        except Exception as e:  # noqa: BLE001 - report the failure on its line, go on
+            m = Measurement(key, labels[key], status="error", note=f"error ({type(e).__name__}: {e})")
+        m.key, m.label = key, labels[key]
+        ms[key] = m
+        log(f"[bench]   {m.status} in {time.perf_counter() - t0:.1f} s")
+
+    if isinstance(prepared, str):
+        info["inputs"] = prepared
+        for key, label in order:
+            ms[key] = Measurement(key, label, note=prepared)
+        measure("cold_version", lambda: startup_reference(repeats, clerk_env(workdir, True)))
+    else:
+        files, cache, how = prepared
+        info["inputs"] = f"{how}; cache {cache}"
+        inputs = files[0].parent
+        measure("floor_read", lambda: floor_read(files))
+        measure("check", lambda: check_in_process(files))
+        measure("floor_write", lambda: floor_write(files, scratch))
+        measure("batch_j1", lambda: batch_run("batch_j1", "", inputs, n, 1, scratch))
+        measure("batch_j2", lambda: batch_run("batch_j2", "", inputs, n, 2, scratch))
+        measure("parallel_ceiling", lambda: parallel_ceiling(2, 600_000 if args.quick else 3_000_000))
+        measure("rss_small", lambda: batch_run("rss_small", "", subset_dir(cache, files, n_small), n_small, 2, scratch))
+        measure("cold_version", lambda: startup_reference(repeats, clerk_env(workdir, True)))
+        measure("cold_check", lambda: cold_check(files[0], repeats, clerk_env(workdir, True)))
+        if sys.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE"):
+            measure("cold_check_nocache", lambda: cold_check(files[0], repeats, clerk_env(workdir, False)))
+        else:
+            ms["cold_check_nocache"] = Measurement("cold_check_nocache", labels["cold_check_nocache"],
+                                                   note="(same as above: this shell caches bytecode)")
+
+    # Other work on the machine skews wall times: say how busy it was.
+    info["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    mlist = [ms[k] for k, _ in order]
+    rs = ratios(ms, n_small, n)
+    print(render(info, mlist, rs), flush=True)
+
+    if args.profile and not args.quick and not isinstance(prepared, str):
+        print("\n" + run_profiles(prepared[0], scratch, min(n, 100)), flush=True)
+
+    if args.json is not None:
+        dest = Path(args.json) if args.json else workdir / f"bench-{n}.json"
+        doc = {
+            **info,
+            "measurements": {m.key: asdict(m) for m in mlist},
+            "ratios": {r.key: {**asdict(r), "result": r.result} for r in rs},
+        }
+        tmp = dest.with_name(dest.name + ".tmp")
+        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), "utf-8")
+        os.replace(tmp, dest)
+        print(f"\njson: {dest}")
+    # Keep profiles; drop the rest of this run's scratch space.
+    for p in scratch.iterdir():
+        if not p.name.startswith("profile-") and not p.name.endswith(".log"):
+            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

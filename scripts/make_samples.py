@@ -1,0 +1,28 @@
+"""Regenerate samples/ (the seed unit, the 示例县 batch, MANIFEST.json) and the shipped template.
+
+Usage: python scripts/make_samples.py [--out samples] [--no-convert] [--template PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from perfxl.samples import make_samples
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "samples", help="output directory (default: samples/)")
+    ap.add_argument("--no-convert", action="store_true", help="skip the LibreOffice .ods/.xls copies of the seed file")
+    ap.add_argument("--template", type=Path, default=ROOT / "templates" / "部门整体支出绩效自评表.xlsx",
+                    help="where to write the shipped blank template (year 2025)")
+    args = ap.parse_args()
+    for p in make_samples(args.out, convert=not args.no_convert, template=args.template):
+        print(p)
+
+
+if __name__ == "__main__":
+    main()
