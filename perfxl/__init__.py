@@ -1,12 +1,58 @@
 """perfxl: check, score and annotate 部门整体支出绩效自评表 workbooks.
 
-Library first: every CLI command is one call here.  Heavy modules (pandas, openpyxl,
-xlsxwriter) are imported only by the functions that need them, so ``perfxl check`` on one
-file starts fast.
+Library first: every CLI command is one call here::
+
+    import perfxl
+    rb = perfxl.load_rulebook()                      # or load_rulebook("my.toml")
+    report = perfxl.check_files(["a.xlsx"], perfxl.CheckOptions(rulebook=rb))
+    unit = perfxl.read_unit("a.xlsx")
+    card = perfxl.score_unit(unit, rb)
+
+Names are resolved lazily, so ``import perfxl`` (and a one-file ``perfxl check``) does not
+pay for pandas, openpyxl or xlsxwriter until a function needs them.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+# public name → module that defines it
+_EXPORTS = {
+    "read_unit": "perfxl.reader",
+    "CheckOptions": "perfxl.check",
+    "check_file": "perfxl.check",
+    "check_files": "perfxl.check",
+    "check_unit": "perfxl.check",
+    "score_unit": "perfxl.score",
+    "score_files": "perfxl.score",
+    "common_indicators": "perfxl.common",
+    "run_batch": "perfxl.batch",
+    "BatchOptions": "perfxl.batch",
+    "write_template": "perfxl.template",
+    "write_workbook": "perfxl.template",
+    "load_rulebook": "perfxl.rulebook",
+    "Rulebook": "perfxl.rulebook",
+    "catalogue": "perfxl.findings",
+    "Finding": "perfxl.findings",
+    "Severity": "perfxl.findings",
+    "Report": "perfxl.report",
+    "FileReport": "perfxl.report",
+    "Unit": "perfxl.model",
+    "DEPT": "perfxl.spec",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'perfxl' has no attribute {name!r}")
+    return getattr(import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,7 +1,8 @@
 """Checks made before any parser opens a file.
 
 A workbook from outside is untrusted input: it may be empty, truncated, encrypted, not
-a spreadsheet at all, a zip bomb, or carry XML entity declarations.  :func:`examine`
+a spreadsheet at all, a zip bomb, carry XML entity declarations, or hold one cell at
+XFD1048576 (calamine sizes a sheet by its farthest cell and aborts on the allocation).  :func:`examine`
 looks at the bytes (magic numbers, the zip directory, the first bytes of each XML part)
 and says whether the file may be parsed, and as which format — so the reader, and later
 openpyxl when it writes annotated copies, never open a hostile file.
@@ -269,6 +270,10 @@ def _examine_zip(p: Path, ins: Inspection, limits: Limits) -> None:
                     m = _DIMENSION_RE.search(head)
                     if m and int(m.group(1)) > limits.max_rows:
                         tall.append((i.filename, int(m.group(1))))
+                    else:
+                        far = _far_cell(zf, i, raw, limits.max_rows)
+                        if far is not None:
+                            tall.append((i.filename, far))
             if ins.fmt == "ods":
                 tall.extend(_ods_tall_tables(zf, limits))
             if tall:  # name the sheet (the parts are known to be free of DTDs by now)
@@ -401,6 +406,69 @@ def _is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:
         except Exception:  # noqa: BLE001 - a damaged mimetype member: not ODS
             return False
     return False
+
+
+MAX_COLUMNS = 702  # column ZZ: no form needs more, and a cell at XFD… makes parsers allocate rows × 16384
+
+
+def _far_cell(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fh: BinaryIO, max_rows: int) -> int | None:
+    """A cell or row beyond ``max_rows`` (or beyond column ZZ) anywhere in a sheet part,
+    whatever its <dimension> says: calamine sizes a sheet by its farthest cell, so one
+    cell at XFD1048576 in a 20 KB file makes it allocate half a terabyte and abort.
+
+    Returns the offending row number (a huge number for a too-wide column), or None.
+    Only candidates are parsed: row numbers with as many digits as ``max_rows`` and
+    columns of three letters — normal sheets have none, so the scan is a C-speed search.
+    """
+    # One pass, any quoting or spacing of the attribute; the (rare) matches are then
+    # checked to be a real ' r=' attribute, not the end of another name ('paper=').
+    rx = re.compile(rb'r\s*=\s*["\']([A-Z]{3,}|[A-Z]{0,2}[0-9]{%d,})' % len(str(max_rows)))
+    tail = b""
+    for chunk in _inflate_chunks(zf, info, fh):
+        buf = tail + chunk
+        for m in rx.finditer(buf):
+            if buf[m.start() - 1:m.start()] not in (b" ", b"\t", b"\n", b"\r"):
+                continue
+            ref = m.group(1).decode()
+            letters = ref.rstrip("0123456789")
+            if len(letters) >= 3:
+                return 10 ** 9  # beyond column ZZ: refuse as if endless
+            if int(ref[len(letters):] or 0) > max_rows:
+                return int(ref[len(letters):])
+        tail = buf[-32:]
+    return None
+
+
+def _inflate_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fh: BinaryIO, size: int = 1 << 20):
+    """A member's bytes in chunks of about ``size``, read straight from the file for
+    deflated members (zipfile's reader costs more than the scan)."""
+    if not info.flag_bits & 1 and info.compress_type == zipfile.ZIP_DEFLATED:
+        fh.seek(info.header_offset)
+        hdr = fh.read(30)
+        if len(hdr) == 30 and hdr[:4] == b"PK\x03\x04":
+            n, m = struct.unpack("<HH", hdr[26:30])
+            fh.seek(info.header_offset + 30 + n + m)
+            d = zlib.decompressobj(-15)
+            remaining = info.compress_size
+            while remaining > 0 and not d.eof:
+                data = fh.read(min(size, remaining))
+                if not data:
+                    break
+                remaining -= len(data)
+                out = d.decompress(data, size * 4)
+                while True:
+                    if out:
+                        yield out
+                    if not d.unconsumed_tail:
+                        break
+                    out = d.decompress(d.unconsumed_tail, size * 4)
+            return
+    with zf.open(info) as f:
+        while True:
+            chunk = f.read(size)
+            if not chunk:
+                return
+            yield chunk
 
 
 def _prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fh: BinaryIO | None = None) -> bytes:

@@ -7,7 +7,10 @@ False when the file cannot be read as a workbook of this template at all.
 How it reads:
 
 1. :func:`perfxl.guards.examine` looks at the bytes first (zip bombs, encryption,
-   entities…); a refused file is never parsed.
+   entities, far cells…); a refused file is never parsed.  Formats the guards cannot
+   vet byte-wise (xls, xlsb, ods) are parsed in a forked child with a memory cap and a
+   deadline (:func:`read_grids_isolated`): calamine aborts the process on some damaged
+   files, and one bad file must not end a batch.
 2. :func:`read_grids` turns every sheet into a list of rows (python-calamine, the
    engine behind ``pandas.read_excel(engine="calamine")``; rows and columns start at A1
    so indices align with addresses).  :func:`read_grids_pandas` is the same through
@@ -112,7 +115,10 @@ from perfxl.spec import (
     addr,
 )
 
-__all__ = ["read_unit", "read_grids", "read_grids_pandas", "Book", "TooManyRows", "HEADER_SEARCH_ROWS"]
+__all__ = [
+    "read_unit", "read_grids", "read_grids_isolated", "read_grids_pandas", "Book", "TooManyRows", "ParserCrashed",
+    "HEADER_SEARCH_ROWS", "ISOLATE_FORMATS",
+]
 
 Grid = list[list[Any]]
 
@@ -205,6 +211,104 @@ def read_grids_pandas(path: str | Path) -> tuple[list[str], dict[str, Grid]]:
         rows = df.astype(object).where(df.notna(), None).values.tolist()
         out[name] = rows
     return list(frames), out
+
+
+# Formats parsed in a child process.  The guards cannot vet binary BIFF records (xls,
+# xlsb) or every ODS construct, and calamine answers some damaged files by aborting the
+# whole process (a failed allocation of hundreds of GB is not an exception): a crash
+# must cost one file, not the batch.  xlsx is guarded byte-wise and parsed in-process.
+ISOLATE_FORMATS = frozenset({"xls", "xlsb", "ods"})
+_CHILD_MEMORY = 2 << 30  # address space a child parser may add to what the parent had
+
+
+class ParserCrashed(Exception):
+    """The isolated parser died (a signal, an abort) or ran out of time."""
+
+
+def read_grids_isolated(path: str | Path, *, timeout: float = 60, **kwargs: Any) -> tuple[list[str], dict[str, Grid]]:
+    """:func:`read_grids` in a forked child with a memory cap and a deadline.
+
+    The child sends the grids back pickled through a pipe; a child that dies or
+    overruns raises :class:`ParserCrashed`, a :class:`TooManyRows` or parser error in
+    the child is raised again here.  Where ``os.fork`` is missing (Windows) the grids
+    are read in-process.
+    """
+    import os
+    import pickle
+    import select
+    import signal
+    import time as _time
+
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows
+        return read_grids(path, **kwargs)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: parse, send, and leave without running any parent cleanup
+        code = 0
+        try:
+            os.close(r)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)  # a Rust panic message is not for the clerk; the finding says it
+            import faulthandler
+
+            faulthandler.disable()  # a crash here is expected and reported by the parent
+            _cap_memory()
+            try:
+                result: tuple = ("ok", read_grids(path, **kwargs))
+            except TooManyRows as e:
+                result = ("rows", e.sheet, e.rows)
+            except BaseException as e:  # noqa: BLE001 - reported to the parent
+                result = ("error", type(e).__name__, str(e)[:300])
+            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(w, "wb") as fh:
+                fh.write(data)
+        except BaseException:  # noqa: BLE001 - nothing may escape a forked child
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(w)
+    chunks: list[bytes] = []
+    deadline = _time.monotonic() + timeout
+    try:
+        while True:
+            left = deadline - _time.monotonic()
+            if left <= 0:
+                os.kill(pid, signal.SIGKILL)
+                raise ParserCrashed(f"读取超时 timed out after {timeout:g} s")
+            ready, _, _ = select.select([r], [], [], left)
+            if ready:
+                chunk = os.read(r, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        os.close(r)
+        _, status = os.waitpid(pid, 0)
+    if not chunks:
+        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        raise ParserCrashed(f"解析程序崩溃 the parser crashed ({'signal ' + str(sig) if sig else 'no result'})")
+    result = pickle.loads(b"".join(chunks))
+    if result[0] == "ok":
+        return result[1]
+    if result[0] == "rows":
+        raise TooManyRows(result[1], result[2])
+    raise ParserCrashed(f"{result[1]}: {result[2]}")
+
+
+def _cap_memory() -> None:
+    """Limit the child's address space so a runaway allocation fails fast."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:
+            vsz = int(fh.read().split()[0]) * resource.getpagesize()
+        cap = vsz + _CHILD_MEMORY
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, ValueError):  # no /proc or no rlimits: parse uncapped
+        pass
 
 
 class TooManyRows(Exception):
@@ -902,7 +1006,11 @@ def read_unit(path: str | Path, rulebook: Rulebook | None = None) -> Unit:
         unit.readable = False
         return unit
     try:
-        names, grids = read_grids(p, by_content=not ins.extension_ok, max_rows=rulebook.limits.max_rows)
+        kwargs = {"by_content": not ins.extension_ok, "max_rows": rulebook.limits.max_rows}
+        if ins.fmt in ISOLATE_FORMATS:
+            names, grids = read_grids_isolated(p, timeout=rulebook.limits.timeout_seconds, **kwargs)
+        else:
+            names, grids = read_grids(p, **kwargs)
     except TooManyRows as e:
         unit.findings.append(F007(e.sheet, None, expected=rulebook.limits.max_rows, actual=e.rows, sheet_name=e.sheet))
         unit.readable = False

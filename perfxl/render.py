@@ -41,6 +41,10 @@ def verdict(fr: FileReport, lang: str = "zh", strict: bool = False) -> str:
         if en:
             return f"Needs changes: {fr.errors} errors, {fr.warnings} warnings"
         return f"需修改：{fr.errors} 个错误，{fr.warnings} 个警告"
+    if fr.warnings:  # 提示性 findings do not block submission but must be explained
+        if en:
+            return f"OK to submit; explain {fr.warnings} warning(s) in the submission"
+        return f"可以提交（{fr.warnings} 个警告请在报送时说明）"
     return "OK to submit" if en else "可以提交"
 
 

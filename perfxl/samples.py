@@ -612,12 +612,13 @@ def _county(n: int, seed: int) -> list[tuple[str, dict[str, Any], list[dict[str,
     return out
 
 
-def make_samples(out_dir: str | Path = "samples", *, n: int = 30, seed: int = 2023, convert: bool = True,
-                 template: str | Path | None = None) -> list[Path]:
+def make_samples(out_dir: str | Path = "samples", *, n: int = 30, seed: int = 2023,
+                 formats_dir: str | Path | None = None, template: str | Path | None = None) -> list[Path]:
     """Write the seed unit, the 示例县 batch and ``MANIFEST.json`` into ``out_dir``.
 
-    With ``convert`` (and LibreOffice present) the seed file is also saved as .ods and
-    .xls.  ``template`` also writes the shipped blank template (year 2025) there.
+    With ``formats_dir`` (and LibreOffice present) the seed file is also saved there as .ods
+    and .xls — a folder of its own, since in one batch the same unit three times is rightly
+    a duplicate submission.  ``template`` also writes the shipped blank template (year 2025).
     Returns the paths written, manifest last.
     """
     from perfxl.template import write_template, write_workbook
@@ -647,12 +648,12 @@ def make_samples(out_dir: str | Path = "samples", *, n: int = 30, seed: int = 20
                                     + sum(d["self_score"] for d in data["indicators"])),
             "grade": data["grade"],
         })
-    if convert:
+    if formats_dir is not None:
+        Path(formats_dir).mkdir(parents=True, exist_ok=True)
         for fmt in ("ods", "xls"):
-            p = _convert(seed_path, fmt, out)
+            p = _convert(seed_path, fmt, Path(formats_dir))
             if p is not None:
                 written.append(p)
-                entries.append({**entries[0], "file": p.name, "converted_from": SEED_FILE})
     if template is not None:
         written.append(write_template(template, year=2025))
     manifest = {

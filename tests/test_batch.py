@@ -256,6 +256,20 @@ def test_a_custom_rulebook_is_used_and_named(inbox: Path, tmp_path: Path) -> Non
                           for r in graded if r.total >= 60)
 
 
+def test_a_worker_sends_back_a_compact_result(inbox: Path, tmp_path: Path) -> None:
+    import pickle
+
+    src = inbox / "桃源县科协.xlsx"
+    task = Task(index=0, path=str(src), abspath=str(src), annotated_dest=str(tmp_path / "c.xlsx"),
+                annotated_rel="annotated/c.xlsx", options=CheckOptions(default_rulebook()), timeout=None)
+    result = process_file(task)
+    data = pickle.dumps(result)
+    assert b"perfxl.model" not in data  # no Unit, Field or Indicator travels back
+    assert len(data) < 50_000
+    assert result.row.annotated == "annotated/c.xlsx" and (tmp_path / "c.xlsx").is_file()
+    assert result.detail.score is not None and result.detail.score["total"] == result.row.total
+
+
 def test_progress_is_reported_for_every_file(inbox: Path, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     run_batch([inbox], tmp_path / "out", BatchOptions(jobs=2, progress=lambda ev: seen.append((ev.done, ev.total))))

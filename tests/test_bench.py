@@ -154,3 +154,16 @@ def test_wrapper_sees_the_peak_of_a_pool_worker(tmp_path, method):
     assert r["rc"] == 0, (tmp_path / "log").read_text()
     assert r["rusage_maxrss_kb"] >= 160 * 1024
     assert r["wall_s"] > 0
+
+
+def test_a_missing_api_is_reported_as_not_built_yet():
+    bench = _load_bench()
+    assert bench.api("perfxl.no_such_module", "x") == "n/a (not built yet: perfxl.no_such_module)"
+    assert bench.api("perfxl.errors", "no_such_name") == "n/a (not built yet: perfxl.errors.no_such_name)"
+    (err,) = bench.api("perfxl.errors", "PerfxlError")
+    assert err.__name__ == "PerfxlError"
+    ms = {"floor_read": bench.Measurement("floor_read", "").done(1.0, 10),
+          "check": bench.Measurement("check", "", note=bench.missing("perfxl.check"))}
+    got = {r.key: r for r in bench.ratios(ms, 1, 10)}
+    assert got["check_vs_floor_read"].result == "n/a"
+    assert "not built yet: perfxl.check" in got["check_vs_floor_read"].note

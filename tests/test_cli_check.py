@@ -40,7 +40,7 @@ def test_exit_0_for_a_clean_file_with_the_zh_verdict(monkeypatch, capsys, clean)
     rc, out, _ = cli(monkeypatch, capsys, "check", clean)
     assert rc == 0
     assert "I016" in out and "G4" in out
-    assert out.strip().splitlines()[-1] == "可以提交"
+    assert out.strip().splitlines()[-1] == "可以提交（2 个警告请在报送时说明）"
 
 
 def test_exit_1_when_a_file_has_an_error(monkeypatch, capsys, clean, bad):

@@ -98,7 +98,7 @@ def test_too_many_rows_from_dimension(seed):
 
 
 def test_too_many_rows_without_dimension(seed, tmp_path):
-    """No <dimension> element (some writers omit it): calamine's sheet height decides."""
+    """No <dimension> element (some writers omit it): the cells themselves are counted."""
     import re
 
     path = seed
@@ -107,10 +107,18 @@ def test_too_many_rows_without_dimension(seed, tmp_path):
                                 lambda d: re.sub(rb"<dimension[^>]*/>", b"", d))
     rb = default_rulebook()
     rb = dataclasses.replace(rb, limits=dataclasses.replace(rb.limits, max_rows=20))
-    assert not examine(path, rb.limits).refused
     u = read_unit(path, rb)
     assert not u.readable and [f.code for f in u.findings] == ["F007"]
     assert u.findings[0].sheet is not None
+
+
+def test_parser_side_row_limit(seed):
+    """For formats the guard cannot count (xls), the grid reader stops at the limit."""
+    from perfxl.reader import TooManyRows, read_grids
+
+    with pytest.raises(TooManyRows) as e:
+        read_grids(seed, max_rows=20)
+    assert e.value.rows > 20 and e.value.sheet
 
 
 def test_entity_hidden_behind_padding(seed, tmp_path):
@@ -194,3 +202,87 @@ def test_ods_repeats_refused_before_parsing(tmp_path):
         ins = examine(build(None, tmp_path / f"{build.__name__}.ods"))
         assert time.perf_counter() - t < 2
         assert ins.refused and [(f.code, f.sheet) for f in ins.findings] == [("F007", "基本信息")]
+
+
+@pytest.mark.parametrize("ref", ["XFD1048576", "AAA1", "A999999"])
+def test_far_cell_refused_whatever_the_dimension_says(seed, tmp_path, ref):
+    """One cell far away makes calamine allocate rows × columns and abort the process:
+    the guard finds it in the sheet XML, not only in <dimension>."""
+    def far(data: bytes) -> bytes:
+        return data.replace(b"</sheetData>", b'<row r="9"><c s="0" r = \'' + ref.encode() + b"'><v>1</v></c></row></sheetData>")
+
+    path = bad.rewrite_part(seed, tmp_path / "far.xlsx", "xl/worksheets/sheet8.xml", far)
+    ins = examine(path)
+    assert ins.refused and [(f.code, f.sheet) for f in ins.findings] == [("F007", "_perfxl")]
+
+
+def test_far_cell_guard_ignores_lookalike_attributes(seed, tmp_path):
+    def lookalike(data: bytes) -> bytes:
+        return data.replace(b"</worksheet>", b'<pageSetup paper="9" header="12345" footer="ABCD"/></worksheet>')
+
+    path = bad.rewrite_part(seed, tmp_path / "ok.xlsx", "xl/worksheets/sheet8.xml", lookalike)
+    assert not examine(path).refused
+
+
+# ---------------------------------------------------------------------------
+# Parser isolation: a parser that aborts or hangs costs one file, not the batch
+# ---------------------------------------------------------------------------
+
+needs_fork = pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+
+
+@needs_fork
+def test_parser_abort_is_contained(seed, monkeypatch):
+    import os
+
+    import perfxl.reader as reader
+
+    monkeypatch.setattr(reader, "read_grids", lambda *a, **k: os.abort())  # what calamine does on a huge allocation
+    with pytest.raises(reader.ParserCrashed, match="signal"):
+        reader.read_grids_isolated(seed)
+
+
+@needs_fork
+def test_parser_timeout_is_contained(seed, monkeypatch):
+    import perfxl.reader as reader
+
+    monkeypatch.setattr(reader, "read_grids", lambda *a, **k: time.sleep(30))
+    t = time.perf_counter()
+    with pytest.raises(reader.ParserCrashed, match="timed out"):
+        reader.read_grids_isolated(seed, timeout=0.5)
+    assert time.perf_counter() - t < 5
+
+
+@needs_fork
+def test_isolated_read_matches_and_reports(seed, monkeypatch, tmp_path):
+    import perfxl.reader as reader
+
+    assert reader.read_grids_isolated(seed) == reader.read_grids(seed)
+    with pytest.raises(reader.TooManyRows):
+        reader.read_grids_isolated(seed, max_rows=5)
+    # Through read_unit: an ods whose parser dies is one F001, not a dead batch.
+    ods = bad.ods_empty_tail(None, tmp_path / "x.ods")
+    monkeypatch.setattr(reader, "read_grids", lambda *a, **k: __import__("os").abort())
+    u = read_unit(ods)
+    assert not u.readable and [f.code for f in u.findings] == ["F001"]
+    assert "crashed" in u.findings[0].message("en")
+
+
+@pytest.mark.lo
+@pytest.mark.slow
+def test_damaged_xls_and_ods_never_kill_the_reader(seed, soffice_convert, tmp_path):
+    """Random byte damage to real xls/ods files: always a Unit, never an exception or a
+    dead process (calamine aborts on some damaged BIFF; the child absorbs it)."""
+    import random
+
+    rng = random.Random(2)
+    for fmt in ("xls", "ods"):
+        base = soffice_convert(seed, fmt, tmp_path / fmt).read_bytes()
+        for i in range(60):
+            b = bytearray(base)
+            for _ in range(rng.randint(1, 20)):
+                b[rng.randrange(len(b))] = rng.randrange(256)
+            p = tmp_path / f"m{i}.{fmt}"
+            p.write_bytes(bytes(b))
+            u = read_unit(p)
+            assert u.readable or u.findings
