@@ -24,7 +24,9 @@ spools the rest to a temporary file, so its memory stays flat as the batch grows
 
 Output is deterministic whatever order the workers finish in (everything is ordered by
 input path).  Outputs are written atomically; a rerun over the same folder replaces them,
-and annotated copies of a previous run that this run did not produce are removed.
+and annotated copies of a previous run that this run did not produce are removed, and so
+is what a run killed half-way left behind (its hidden ``.perfxl-run-<pid>-…`` staging
+folder, the summary files' ``.<name>.<hex>.tmp.<ext>`` temporaries).
 
 Exit codes (:attr:`BatchResult.exit_code`): 0 when every file was read and has no error;
 1 when any file has an error *or could not be read* (the batch itself completed and lists
@@ -39,6 +41,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import pickle
+import re
 import secrets
 import shutil
 import signal
@@ -427,7 +430,9 @@ def _mp_context() -> Any:
         # forkserver: workers fork from a clean server process (no threads of ours, such
         # as the progress bar's, are copied), and the heavy imports are done once there.
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["perfxl.batch", "perfxl.check", "perfxl.annotate", "openpyxl", "pandas"])
+        # Not pandas: no worker code imports it, and preloading it cost ~0.7 s of CPU per
+        # batch and ~30 MB of every worker's peak RSS (scripts/bench.py).
+        ctx.set_forkserver_preload(["perfxl.batch", "perfxl.check", "perfxl.annotate", "openpyxl"])
         return ctx
     return mp.get_context("spawn")
 
@@ -577,10 +582,63 @@ def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> None
             row.status = STATUS_FIX
 
 
+_STALE_TEMP_RE = re.compile(r"\.(.+)\.[0-9a-f]{8}\.tmp(\.\w+)")  # perfxl.safe's temporary names
+_STALE_AGE = 24 * 3600  # where process ids cannot be checked, a staging folder this old is dead
+
+
+def _staging_name(tag: str = "") -> str:
+    # The process id lets a later run tell a dead run's leftovers from a live run's folder.
+    return f"{_STAGING_PREFIX}{os.getpid()}-{tag}{secrets.token_hex(6)}"
+
+
+def _running(name: str, path: Path) -> bool:
+    """True when the staging folder ``name`` may belong to a batch still running."""
+    m = re.match(re.escape(_STAGING_PREFIX) + r"(\d+)-", name)
+    if m is None:
+        return False  # not ours, or from a version without the pid: a dead run's
+    pid = int(m.group(1))
+    if pid == os.getpid():
+        return False
+    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
+        with contextlib.suppress(OSError):
+            return time.time() - path.stat().st_mtime < _STALE_AGE
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: the process exists
+        return True
+    return True
+
+
+def _clean_leftovers(out: Path) -> None:
+    """Remove what a batch killed half-way left in ``out``: its staging folder (and the
+    previous ``annotated/`` an interrupted swap set aside) and the summary files'
+    temporaries, so a rerun leaves exactly its outputs.  The folder of a batch still
+    running is left alone, and then so are the temporaries (they may be its own)."""
+    from perfxl.summary import FINDINGS_CSV, SUMMARY_JSON, SUMMARY_XLSX
+
+    live = False
+    for d in out.glob(f"{_STAGING_PREFIX}*"):
+        if _running(d.name, d):
+            live = True
+        elif d.is_dir() and not d.is_symlink():
+            shutil.rmtree(d, ignore_errors=True)
+    if live:
+        return
+    ours = {(Path(n).stem, Path(n).suffix) for n in (SUMMARY_XLSX, SUMMARY_JSON, FINDINGS_CSV)}
+    for p in out.glob(".*"):
+        m = _STALE_TEMP_RE.fullmatch(p.name)
+        if m and (m.group(1), m.group(2)) in ours and p.is_file():
+            with contextlib.suppress(OSError):
+                p.unlink()
+
+
 def _swap_annotated(staging: Path, outdir: Path) -> None:
     """Replace ``outdir/annotated`` by the staged folder (no stale copy survives)."""
     final = outdir / ANNOTATED_DIR
-    old = outdir / f"{_STAGING_PREFIX}old-{secrets.token_hex(4)}"
+    old = outdir / _staging_name("old-")
     if final.exists() or final.is_symlink():
         if final.is_dir() and not final.is_symlink():
             os.replace(final, old)
@@ -619,7 +677,8 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
     fn = options.worker or process_file
 
     out.mkdir(parents=True, exist_ok=True)
-    staging = out / f"{_STAGING_PREFIX}{secrets.token_hex(6)}"
+    _clean_leftovers(out)
+    staging = out / _staging_name()
     staged_annotated = staging / ANNOTATED_DIR
     staged_annotated.mkdir(parents=True)
     info = RunInfo.for_rulebook(rulebook, inputs=[str(p) for p in inputs], skipped=skipped, jobs=jobs,

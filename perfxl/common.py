@@ -59,13 +59,7 @@ COMMON_KINDS: dict[str, str] = {c.key: c.kind for c in COMMON_INDICATORS}
 
 def field_number(f: Field | None) -> float | None:
     """The numeric value of a readable field, or None (blank, text, unreadable, NaN)."""
-    if f is None or not f.ok:
-        return None
-    v = f.value
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        return None
-    v = float(v)
-    return v if math.isfinite(v) else None
+    return None if f is None else f.number
 
 
 def field_ref(f: Field | None, sheet: str, cell: str | None) -> str:

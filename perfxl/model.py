@@ -7,6 +7,7 @@ was read, so a finding about it can always name ``sheet!cell``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -58,6 +59,15 @@ class Field:
     @property
     def blank(self) -> bool:
         return self.status in ("blank", "missing")
+
+    @property
+    def number(self) -> float | None:
+        """The finite number this field holds, else None (blank, text, unreadable, NaN)."""
+        v = self.value
+        if not self.ok or isinstance(v, bool) or not isinstance(v, (int, float)):
+            return None
+        v = float(v)
+        return v if math.isfinite(v) else None
 
     @classmethod
     def absent(cls, sheet: str | None = None, cell: str | None = None) -> Field:

@@ -4,12 +4,14 @@
 Usage::
 
     python scripts/fuzz.py [--seconds S] [--examples N] [--seed K] [--kinds cells,bytes,zip]
-                           [--out DIR] [--shrink]
+                           [--out DIR] [--shrink] [--no-lo]
 
 Runs the strategies of ``tests/test_fuzz.py`` (``tests/_fuzz.py``: random cell edits
 through openpyxl, damaged bytes, one damaged part of the zip) in rounds of 50 examples,
 each round with seed K, K+1, … (default: a random K, printed, so a run can be repeated),
-until S seconds have passed (default 600) or N examples have run.  Every example runs in
+(or $PERFXL_FUZZ_SEED) until S seconds have passed (default 600) or N examples have run.  Byte damage also
+hits the seed as .xls and .ods, converted once with LibreOffice when it is installed
+(``--no-lo`` to skip).  Every example runs in
 a forked child with a memory cap and a time limit, so a parser that aborts, hangs or
 eats memory is a failure like an exception is.
 
@@ -25,7 +27,9 @@ Exit 0 when nothing failed, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import os
 import random
 import sys
 import time
@@ -33,10 +37,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-import _fuzz  # noqa: E402
+import _fuzz
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
 
 ROUND = 50
 
@@ -126,20 +129,45 @@ def _round(kind: str, k: int, n: int, stats: Stats, work: Path, deadline: float,
             _try(stats, work, _fuzz.apply_zip_member_ops(data, op), src.suffix,
                  f"zip base={base} member={member} op={op!r:.3000}")
 
-    try:
+    with contextlib.suppress(Exception):  # a failure was recorded by _try; hypothesis re-raises it
         run()
-    except Exception:  # noqa: BLE001 - a failure was recorded by _try; hypothesis re-raises it
-        pass
+
+
+def _lo_bases(out: Path) -> list[str]:
+    """The seed workbook as .xls and .ods (made once with LibreOffice, when installed and
+    when samples/ lacks them), so the byte damage reaches those parsers too."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    seed_xlsx = _fuzz.SAMPLES / _fuzz.XLSX_BASES[0]
+    made = []
+    for fmt in ("xls", "ods"):
+        if (_fuzz.SAMPLES / seed_xlsx.with_suffix("." + fmt).name).exists():
+            continue
+        dest = out / "bases" / seed_xlsx.with_suffix("." + fmt).name
+        if not dest.exists() and exe:
+            profile = out / "bases" / f"lo-profile-{os.getpid()}"
+            subprocess.run([exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless",
+                            "--norestore", "--convert-to", fmt, "--outdir", str(dest.parent), str(seed_xlsx)],
+                           check=False, capture_output=True, timeout=300)
+            shutil.rmtree(profile, ignore_errors=True)
+        if dest.exists():
+            made.append(str(dest.resolve()))  # absolute: SAMPLES / base then yields it as is
+    return made
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=600.0, help="stop after this long (default 600)")
     ap.add_argument("--examples", type=int, default=None, help="stop after this many examples")
-    ap.add_argument("--seed", type=int, default=None, help="first round's seed (default: random, printed)")
+    env_seed = os.environ.get("PERFXL_FUZZ_SEED")
+    ap.add_argument("--seed", type=int, default=int(env_seed) if env_seed else None,
+                    help="first round's seed (default: $PERFXL_FUZZ_SEED, else random, printed)")
     ap.add_argument("--kinds", default="cells,bytes,zip", help="comma-separated: cells, bytes, zip")
     ap.add_argument("--out", type=Path, default=Path("/tmp/perfxl-fuzz"), help="where reproducers go")
     ap.add_argument("--shrink", action="store_true", help="shrink failures (slower; more files saved)")
+    ap.add_argument("--no-lo", action="store_true", help="don't make .xls/.ods bases with LibreOffice")
     args = ap.parse_args(argv)
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     if not kinds or set(kinds) - {"cells", "bytes", "zip"}:
@@ -148,9 +176,12 @@ def main(argv: list[str] | None = None) -> int:
     stats = Stats(args.out)
     work = args.out / f"work-{first}"
     work.mkdir(parents=True, exist_ok=True)
+    if not args.no_lo:
+        _fuzz.BYTE_BASES = tuple(_fuzz.BYTE_BASES) + tuple(_lo_bases(args.out))
     started = time.monotonic()
     deadline = started + args.seconds
-    print(f"perfxl fuzz: seed {first}, kinds {','.join(kinds)}, up to {args.seconds:g} s"
+    print(f"perfxl fuzz: seed {first}, kinds {','.join(kinds)}, bases {', '.join(Path(b).name for b in _fuzz.BYTE_BASES)},"
+          f" up to {args.seconds:g} s"
           + (f" / {args.examples} examples" if args.examples else "") + f"; reproducers in {args.out}", flush=True)
     r = 0
     last_report = started

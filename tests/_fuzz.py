@@ -19,10 +19,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import faulthandler
 import io
 import json
 import math
+import os
 import re
+import signal
+import tempfile
+import time
+import traceback
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -125,6 +131,10 @@ def cell_ops() -> st.SearchStrategy[list[tuple]]:
     return st.lists(op, min_size=1, max_size=12)
 
 
+_SHIFTS = {"delete_rows", "insert_rows", "delete_cols"}
+_SHIFT_LIMIT = 200_000  # cells in a sheet's used rectangle beyond which shifts are skipped
+
+
 def _put(cell: Any, value: Any) -> None:
     try:
         cell.value = value
@@ -154,6 +164,8 @@ def apply_cell_ops(src: Path, dest: Path, ops: list[tuple]) -> Path:
             if name not in wb.sheetnames:
                 continue
             ws = wb[name]
+            if kind in _SHIFTS and ws.max_row * ws.max_column > _SHIFT_LIMIT:
+                continue  # openpyxl shifts cell by cell over the whole rectangle: minutes
             if kind == "set":
                 _put(ws[a1], value)
             elif kind == "delete_rows":
@@ -168,19 +180,21 @@ def apply_cell_ops(src: Path, dest: Path, ops: list[tuple]) -> Path:
                     ws.merge_cells(start_row=r, start_column=c, end_row=r + dr, end_column=c + dc)
             elif kind == "rename":
                 ws.title = op[2]
-            elif kind == "delete_sheet":
-                if len(wb.sheetnames) > 1:
-                    wb.remove(ws)
-        except Exception:  # noqa: BLE001 - see docstring
+            elif kind == "delete_sheet" and len(wb.sheetnames) > 1:
+                wb.remove(ws)
+        except Exception:  # noqa: BLE001, S112 - see docstring
             continue
     try:
         wb.save(dest)
-    except Exception:  # noqa: BLE001 - a value openpyxl cannot serialise: drop the non-str ones
+    except Exception:  # noqa: BLE001 - a value openpyxl cannot serialise: drop the odd ones
+        # Only the cells that exist (ws._cells): iter_rows() would walk the whole
+        # rectangle up to a far address such as XFD1048576 — billions of cells.
         for ws in wb.worksheets:
-            for row in ws.iter_rows():
-                for c in row:
-                    if isinstance(c.value, float) and not math.isfinite(c.value):
-                        c.value = None
+            for c in list(ws._cells.values()):
+                if isinstance(c.value, float) and not math.isfinite(c.value):
+                    c.value = None
+                elif not isinstance(c.value, (str, int, float, bool, type(None))):
+                    c.value = str(c.value)
         wb.save(dest)
     return dest
 
@@ -434,28 +448,23 @@ def run_isolated(fn: Any, *args: Any, headroom_mb: int = MEM_HEADROOM_MB,
 
     Where fork is unavailable it runs in this process (no cap).
     """
-    import os
-    import resource
-    import signal
-    import time
-    import traceback
-
     if not hasattr(os, "fork"):  # pragma: no cover - Windows
         try:
             fn(*args)
         except BaseException:  # noqa: BLE001
             return traceback.format_exc()
         return None
-    import tempfile
+    import resource  # POSIX only
 
     rfd, wfd = os.pipe()
     cap = _vm_size() + headroom_mb * 1024 * 1024
-    err = tempfile.TemporaryFile()  # the child's stderr: a native abort prints there
+    err = tempfile.TemporaryFile()  # noqa: SIM115 - closed on every path below; the child's stderr
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's code (pytest, hypothesis)
         code = 0
         try:
             os.close(rfd)
+            faulthandler.disable()  # pytest's handler writes to the real stderr: the report says it
             os.dup2(err.fileno(), 2)
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
             fn(*args)

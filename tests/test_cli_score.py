@@ -15,8 +15,7 @@ from perfxl.cli import app
 from perfxl.rulebook import default_rulebook
 from perfxl.score import score_unit
 
-pytest.importorskip("perfxl.reader", reason="the reader (issue 3) is not built yet")
-from perfxl.reader import read_unit  # noqa: E402
+from perfxl.reader import read_unit
 
 RB = default_rulebook()
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

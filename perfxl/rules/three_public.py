@@ -109,7 +109,9 @@ def _failures(unit: Unit, ctx: RuleContext):  # type: ignore[no-untyped-def]
 def _always(unit: Unit, ctx: RuleContext, key: str, cols: tuple[str, ...], pred) -> bool:  # type: ignore[no-untyped-def]
     """``pred`` holds for every candidate value (see :func:`candidates`)."""
     fails = _failures(unit, ctx)
-    options = [candidates(fails, unit.three_public, key, c, THREE_PUBLIC) for c in cols]
+    # Many rules ask about the same cells: each cell's candidates are worked out once per unit.
+    options = [ctx.memo(f"three-public-candidates:{key}:{c}",
+                        lambda c=c: candidates(fails, unit.three_public, key, c, THREE_PUBLIC)) for c in cols]
     if any(o is None for o in options):
         return False
     return all(pred(*combo) for combo in itertools.product(*options))  # type: ignore[arg-type]
