@@ -533,6 +533,17 @@ class _Reader:
         self.rulebook = rulebook
         self.max_chars = rulebook.limits.max_cell_chars
         self.findings: list[Finding] = []
+        # Uncalculated computed cells, per sheet: reported once per sheet (V003), since a
+        # script-written file has dozens of them and perfxl recomputes them all anyway.
+        self.uncalculated: dict[str, list[str]] = {}
+
+    def uncalculated_findings(self) -> list[Finding]:
+        """One V003 per sheet, at its first uncalculated computed cell, naming the rest."""
+        out = []
+        for sheet, cells in self.uncalculated.items():
+            shown = "、".join(cells[:6]) + ("…" if len(cells) > 6 else "")
+            out.append(V003(sheet, cells[0], actual=len(cells), count=len(cells), cells=shown))
+        return out
 
     # -- one cell -----------------------------------------------------------
 
@@ -570,7 +581,10 @@ class _Reader:
         if what == "error":
             self.findings.append((V006 if computed else V005)(sheet, a1, actual=val))
             return Field(val, sheet, a1, val, "error", formula=True)
-        self.findings.append((V003 if computed else V004)(sheet, a1))
+        if computed:
+            self.uncalculated.setdefault(sheet, []).append(a1)
+        else:
+            self.findings.append(V004(sheet, a1))
         return Field(None, sheet, a1, None, "uncalculated", formula=True)
 
     def field_from(self, p: Parsed, sheet: str, a1: str, raw: Any, kind: str, *, computed: bool = False,
@@ -1035,6 +1049,7 @@ def read_unit(path: str | Path, rulebook: Rulebook | None = None) -> Unit:
         if book._probe is not None:
             book._probe.close()
     unit.findings.extend(rd.findings)
+    unit.findings.extend(rd.uncalculated_findings())
     return unit
 
 

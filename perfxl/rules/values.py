@@ -33,10 +33,11 @@ V002 = rule(
 V003 = rule(
     "V003", "formula-not-calculated", "warning",
     "公式未计算", "formula not calculated",
-    "单元格公式没有计算结果（文件由程序生成、未在 Excel 中打开保存），按“未计算”处理而不是 0。"
-    "perfxl 会自行重算；请在 Excel 或 WPS 中打开并保存一次。",
-    "the formula has no calculated value (the file was written by a program and never saved in Excel); "
-    "it is treated as not calculated, not as 0. perfxl recomputes it; open and save the file in Excel or WPS once",
+    "本表 {count} 个公式单元格没有计算结果（{cells}；文件由程序生成、未在 Excel 中打开保存），"
+    "按“未计算”处理而不是 0。perfxl 会自行重算；请在 Excel 或 WPS 中打开并保存一次。",
+    "{count} formula cell(s) on this sheet have no calculated value ({cells}; the file was written by a program "
+    "and never saved in Excel); they are treated as not calculated, not as 0. perfxl recomputes them; "
+    "open and save the file in Excel or WPS once",
     "没有缓存值的公式读出来是空的；当作 0 会得出错误的合计和得分。",
     "用脚本填写后直接提交的工作簿中的“执行率”列",
 )
