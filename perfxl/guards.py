@@ -63,6 +63,7 @@ _DOCTYPE_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
 _ROOT_RE = re.compile(rb"<[A-Za-z_]")
 _DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]+\d+:)?[A-Z]+(\d+)"')
 _SHEET_PART_RE = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_UNIQUE_COUNT_RE = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\buniqueCount\s*=\s*["\'](\d+)')
 
 
 @dataclass
@@ -266,6 +267,15 @@ def _examine_zip(p: Path, ins: Inspection, limits: Limits) -> None:
                 if _has_dtd(head, i.file_size):
                     ins.refuse(F008(None, None, part=i.filename))
                     return
+                if ins.fmt == "xlsx" and low == "xl/sharedstrings.xml":
+                    # calamine reserves 24 bytes per *declared* string before reading one;
+                    # each needs at least '<si/>' (5 bytes), so a larger count is a lie that
+                    # makes it allocate gigabytes and abort the process.
+                    m = _UNIQUE_COUNT_RE.search(head)
+                    if m and int(m.group(1)) > max(i.file_size // 5, 1024):
+                        ins.refuse(F006(None, None, expected=f"{i.file_size // 5} 个字符串 strings",
+                                        detail=f"{i.filename} 声明 {int(m.group(1))} 个字符串 declared strings"))
+                        return
                 if ins.fmt == "xlsx" and _SHEET_PART_RE.match(i.filename):
                     m = _DIMENSION_RE.search(head)
                     if m and int(m.group(1)) > limits.max_rows:

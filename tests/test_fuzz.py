@@ -132,9 +132,6 @@ def test_cli_check_json_on_mutants(tmp_path: Path) -> None:
             assert "F902" not in {x["code"] for x in f["findings"]}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="perfxl.guards does not check sharedStrings' uniqueCount yet (reported to the lead); "
-                          "remove this mark once it does")
 def test_lying_shared_string_count_does_not_kill_the_process(tmp_path: Path) -> None:
     """A sharedStrings part declaring uniqueCount="999999999" (found by fuzzing): calamine
     reserves 24 bytes per declared string up front, so the allocation fails and the Rust
