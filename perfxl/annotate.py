@@ -97,8 +97,9 @@ def annotate(report: FileReport, dest: str | Path, *, rulebook: Rulebook | None 
         raise AnnotateError(f"无法打开原文件：{type(e).__name__}: {e}") from e
 
     marked = _mark_cells(wb, findings)
-    score_sheet = _score_sheet(wb, report.score, rulebook)
-    _findings_sheet(wb, report, findings, marked, values_only, score_sheet)
+    st = _Styles(wb)
+    score_sheet = _score_sheet(wb, st, report.score, rulebook)
+    _findings_sheet(wb, st, report, findings, marked, values_only, score_sheet)
     _focus_first_sheet(wb)
     # openpyxl drops the cached values of formulas: make the reader's program recompute.
     wb.calculation.fullCalcOnLoad = True
@@ -243,6 +244,70 @@ def _font(**kw: Any) -> Any:
     return Font(name=_FONT_NAME, **kw)
 
 
+class _Styles:
+    """Style ids of the added sheets, each added to the workbook's collections once.
+
+    Assigning ``cell.font = Font(...)`` makes openpyxl hash the whole style object to
+    find its id in the workbook's list, on every cell (about 15 % of an annotated copy).
+    Here each distinct font/fill/alignment/border is added on its first use — in the
+    same order as plain assignments would, so the saved styles are identical — and
+    later cells get the id written straight into their style array (what openpyxl's
+    descriptor does after the lookup).
+    """
+
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
+        self._ids: dict[tuple[Any, ...], int] = {}
+
+    @staticmethod
+    def _array(cell: Any) -> Any:
+        style = cell._style
+        if not style:  # a new cell has no style array yet
+            from openpyxl.styles.cell_style import StyleArray
+
+            style = cell._style = StyleArray()
+        return style
+
+    def _id(self, collection: str, key: tuple[Any, ...], make: Any) -> int:
+        k = (collection, *key)
+        i = self._ids.get(k)
+        if i is None:
+            i = self._ids[k] = getattr(self.wb, collection).add(make())
+        return i
+
+    # Keys are the keyword arguments in call order: the same style spelt in another
+    # order only costs one more lookup, which returns the same id.
+    def font(self, cell: Any, **kw: Any) -> None:
+        self._array(cell).fontId = self._id("_fonts", tuple(kw.items()), lambda: _font(**kw))
+
+    def fill(self, cell: Any, colour: str) -> None:
+        self._array(cell).fillId = self._id("_fills", (colour,), lambda: _solid_fill(colour))
+
+    def alignment(self, cell: Any, **kw: Any) -> None:
+        self._array(cell).alignmentId = self._id("_alignments", tuple(kw.items()), lambda: _alignment(**kw))
+
+    def bottom_border(self, cell: Any) -> None:
+        self._array(cell).borderId = self._id("_borders", ("bottom-thin",), _bottom_border)
+
+
+def _solid_fill(colour: str) -> Any:
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", start_color=colour, end_color=colour)
+
+
+def _alignment(**kw: Any) -> Any:
+    from openpyxl.styles import Alignment
+
+    return Alignment(**kw)
+
+
+def _bottom_border() -> Any:
+    from openpyxl.styles import Border, Side
+
+    return Border(bottom=Side(style="thin", color="FF9E9E9E"))
+
+
 def _new_sheet(wb: Workbook, title: str, index: int, header_row: int) -> Worksheet:
     """A new sheet at ``index`` (a name the workbook already uses gets a suffix), set up to
     print on A4 landscape, one page wide, with its header row repeated."""
@@ -271,31 +336,28 @@ def _fit_row(ws: Worksheet, r: int, widths: dict[int, float]) -> None:
         ws.row_dimensions[r].height = min(13.5 * n + 3, 400)
 
 
-def _header(ws: Worksheet, row: int, labels: Sequence[str], widths: Sequence[float]) -> None:
-    from openpyxl.styles import Alignment, Border, PatternFill, Side
+def _header(ws: Worksheet, st: _Styles, row: int, labels: Sequence[str], widths: Sequence[float]) -> None:
     from openpyxl.utils import get_column_letter
 
-    thin = Side(style="thin", color="FF9E9E9E")
     for c, (label, width) in enumerate(zip(labels, widths), start=1):
         cell = ws.cell(row, c)
         set_text(cell, label)
-        cell.font = _font(bold=True)
-        cell.fill = PatternFill("solid", start_color=_HEADER_FILL, end_color=_HEADER_FILL)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(bottom=thin)
+        st.font(cell, bold=True)
+        st.fill(cell, _HEADER_FILL)
+        st.alignment(cell, horizontal="center", vertical="center", wrap_text=True)
+        st.bottom_border(cell)
         ws.column_dimensions[get_column_letter(c)].width = width
 
 
-def _title(ws: Worksheet, text: str, sub: str) -> None:
+def _title(ws: Worksheet, st: _Styles, text: str, sub: str) -> None:
     set_text(ws.cell(1, 1), text)
-    ws.cell(1, 1).font = _font(bold=True, size=14)
+    st.font(ws.cell(1, 1), bold=True, size=14)
     set_text(ws.cell(2, 1), sub)
-    ws.cell(2, 1).font = _font(color="FF595959")
+    st.font(ws.cell(2, 1), color="FF595959")
 
 
-def _findings_sheet(wb: Workbook, report: FileReport, findings: Sequence[Finding],
+def _findings_sheet(wb: Workbook, st: _Styles, report: FileReport, findings: Sequence[Finding],
                     marked: set[tuple[str, str]], values_only: bool, score_sheet: str) -> None:
-    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws = _new_sheet(wb, FINDINGS_SHEET, 0, 5)
@@ -304,7 +366,7 @@ def _findings_sheet(wb: Workbook, report: FileReport, findings: Sequence[Finding
     warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
     infos = len(findings) - errors - warnings
     status = "需修改" if errors else "通过"
-    _title(ws, f"校验结果 — {name}", f"错误 {errors} 个（必须修改），警告 {warnings} 个（需说明原因），提示 {infos} 个；"
+    _title(ws, st, f"校验结果 — {name}", f"错误 {errors} 个（必须修改），警告 {warnings} 个（需说明原因），提示 {infos} 个；"
                                      f"结论：{status}。点击“单元格”一列可跳到出问题的单元格；单元格上的批注写明了问题。")
     sc = report.score
     line3 = f"原文件：{Path(report.path).name}"
@@ -317,28 +379,28 @@ def _findings_sheet(wb: Workbook, report: FileReport, findings: Sequence[Finding
     if values_only:
         line3 += "；原文件不是 .xlsx，本副本只含各单元格的值（公式与格式未保留）"
     set_text(ws.cell(3, 1), line3)
-    ws.cell(3, 1).font = _font(color="FF595959")
+    st.font(ws.cell(3, 1), color="FF595959")
 
     head = ("序号", "严重程度", "代码", "问题", "工作表", "单元格", "说明", "应为", "实际")
-    _header(ws, 5, head, (6, 9, 7, 18, 11, 8, 60, 14, 14))
+    _header(ws, st, 5, head, (6, 9, 7, 18, 11, 8, 60, 14, 14))
     ws.freeze_panes = "A6"
     ordered = list(findings)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    link_font = _font(color="FF0563C1", underline="single")
     if not ordered:
         set_text(ws.cell(6, 1), "未发现问题。")
     for i, f in enumerate(ordered, start=1):
         r = 5 + i
         rule = get_rule(f.code)
         for c in range(1, 10):
-            ws.cell(r, c).alignment = wrap if c in (4, 7, 8, 9) else top
-            ws.cell(r, c).font = _font()
+            if c in (4, 7, 8, 9):
+                st.alignment(ws.cell(r, c), wrap_text=True, vertical="top")
+            else:
+                st.alignment(ws.cell(r, c), vertical="top")
+            st.font(ws.cell(r, c))
         ws.cell(r, 1, i)
         set_text(ws.cell(r, 2), f.severity.zh)
-        ws.cell(r, 2).font = _font(bold=True, color=_FONT_COLOURS[f.severity])
+        st.font(ws.cell(r, 2), bold=True, color=_FONT_COLOURS[f.severity])
         if FILLS[f.severity]:
-            ws.cell(r, 2).fill = PatternFill("solid", start_color=FILLS[f.severity], end_color=FILLS[f.severity])
+            st.fill(ws.cell(r, 2), FILLS[f.severity])
         set_text(ws.cell(r, 3), f.code)
         set_text(ws.cell(r, 4), rule.title)
         if f.sheet:
@@ -353,7 +415,7 @@ def _findings_sheet(wb: Workbook, report: FileReport, findings: Sequence[Finding
             target = f.cell.upper() if _valid_cell(f.cell) else "A1"
             where.hyperlink = Hyperlink(ref=where.coordinate, location=internal_link(f.sheet, target),
                                         display=where.value)
-            where.font = link_font
+            st.font(where, color="FF0563C1", underline="single")
         set_text(ws.cell(r, 7), f.message())
         _put_display(ws.cell(r, 8), f.expected)
         _put_display(ws.cell(r, 9), f.actual)
@@ -381,40 +443,36 @@ def _num(cell: Any, value: float | None, fmt: str = "0.00") -> None:
     cell.number_format = fmt
 
 
-def _score_sheet(wb: Workbook, card: ScoreCard | None, rulebook: Rulebook | None) -> str:
+def _score_sheet(wb: Workbook, st: _Styles, card: ScoreCard | None, rulebook: Rulebook | None) -> str:
     """Write 复核评分 (second sheet); returns its name."""
-    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.styles import Alignment
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws = _new_sheet(wb, SCORE_SHEET, 0, 4)
     tol = rulebook.score_tolerance if rulebook is not None else 0.1
     rb_name = f"（规则库：{rulebook.name or rulebook.id}）" if rulebook is not None else ""
-    _title(ws, "复核评分", f"按规则库计算的复核得分与单位自评得分对照{rb_name}；差异 = 自评得分 − 复核得分，"
+    _title(ws, st, "复核评分", f"按规则库计算的复核得分与单位自评得分对照{rb_name}；差异 = 自评得分 − 复核得分，"
                           f"超过 {tol:g} 分的标黄。")
     head = ("一级指标", "二级指标", "三级指标", "指标性质", "位置", "分值", "自评得分", "复核得分", "差异", "计分说明")
-    _header(ws, 4, head, (12, 16, 30, 9, 14, 8, 10, 10, 8, 48))
+    _header(ws, st, 4, head, (12, 16, 30, 9, 14, 8, 10, 10, 8, 48))
     ws.freeze_panes = "A5"
     r = 5
     if card is None:
         set_text(ws.cell(r, 1), "未评分。")
         return ws.title
-    amber = PatternFill("solid", start_color=FILLS[Severity.WARNING], end_color=FILLS[Severity.WARNING])
-    grey = PatternFill("solid", start_color=_SUBTOTAL_FILL, end_color=_SUBTOTAL_FILL)
-    bold = _font(bold=True)
-    plain = _font()
-    wrap = Alignment(wrap_text=True, vertical="top")
+    amber = str(FILLS[Severity.WARNING])
 
     def diff_cell(row: int, diff: float | None) -> None:
         _num(ws.cell(row, 9), diff)
         if diff is not None and abs(diff) > tol + 1e-9:
-            ws.cell(row, 9).fill = amber
+            st.fill(ws.cell(row, 9), amber)
 
     def subtotal(label: str, weight: float | None, self_score: float | None, score: float | None,
                  diff: float | None, note: str = "") -> None:
         nonlocal r
         for c in range(1, 11):
-            ws.cell(r, c).font = bold
-            ws.cell(r, c).fill = grey
+            st.font(ws.cell(r, c), bold=True)
+            st.fill(ws.cell(r, c), _SUBTOTAL_FILL)
         set_text(ws.cell(r, 1), label)
         _num(ws.cell(r, 6), weight)
         _num(ws.cell(r, 7), self_score)
@@ -442,7 +500,7 @@ def _score_sheet(wb: Workbook, card: ScoreCard | None, rulebook: Rulebook | None
                 if INDICATORS.name in wb.sheetnames:
                     where.hyperlink = Hyperlink(ref=where.coordinate, location=internal_link(INDICATORS.name, cell),
                                                 display=where.value)
-                    where.font = _font(color="FF0563C1", underline="single")
+                    st.font(where, color="FF0563C1", underline="single")
             _num(ws.cell(r, 6), s.weight)
             _num(ws.cell(r, 7), s.self_score)
             _num(ws.cell(r, 8), s.score)
@@ -452,8 +510,8 @@ def _score_sheet(wb: Workbook, card: ScoreCard | None, rulebook: Rulebook | None
                 set_text(ws.cell(r, 10), note)
             for c in range(1, 11):
                 if c != 5:
-                    ws.cell(r, c).font = plain
-                ws.cell(r, c).alignment = wrap
+                    st.font(ws.cell(r, c))
+                st.alignment(ws.cell(r, c), wrap_text=True, vertical="top")
             _fit_row(ws, r, {3: 30, 10: 48})
             r += 1
         lv = card.levels.get(level)
@@ -474,9 +532,9 @@ def _score_sheet(wb: Workbook, card: ScoreCard | None, rulebook: Rulebook | None
     set_text(ws.cell(r, 7), card.self_grade or "—")
     set_text(ws.cell(r, 8), card.grade or "—")
     for c in (1, 7, 8):
-        ws.cell(r, c).font = bold
+        st.font(ws.cell(r, c), bold=True)
     if card.self_grade and card.grade and card.self_grade != card.grade:
-        ws.cell(r, 8).fill = amber
+        st.fill(ws.cell(r, 8), amber)
     r += 2
     if card.status != "scored" or card.reasons:
         set_text(ws.cell(r, 1), "说明：" + "；".join(card.reasons or ["未能完整评分"]))

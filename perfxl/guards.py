@@ -445,8 +445,24 @@ def _far_cell(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fh: BinaryIO, max_rows
                 return 10 ** 9  # beyond column ZZ: refuse as if endless
             if int(ref[len(letters):] or 0) > max_rows:
                 return int(ref[len(letters):])
-        tail = buf[-32:]
+        tail = _carry(buf)
     return None
+
+
+# The end of a chunk that may be the start of a reference attribute (ws r ws = ws " ref),
+# reversed so it is matched from the end of the chunk in time linear in its length.
+_OPEN_REF_REVERSED_RE = re.compile(rb'(?:(?:[A-Z0-9]*["\'])?\s*=)?\s*r[ \t\r\n]')
+_XML_WS_RE = re.compile(rb"[ \t\r\n]+")
+
+
+def _carry(buf: bytes) -> bytes:
+    """What of ``buf`` the next chunk's scan must see: an attribute cut by the chunk
+    boundary, with its whitespace runs collapsed (an attribute may be spread over any
+    amount of whitespace, so a fixed-size tail could miss it), else the last 32 bytes."""
+    m = _OPEN_REF_REVERSED_RE.match(buf[::-1])
+    if m is None:
+        return buf[-32:]
+    return _XML_WS_RE.sub(b" ", buf[len(buf) - m.end():])
 
 
 def _inflate_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fh: BinaryIO, size: int = 1 << 20):

@@ -229,3 +229,37 @@ def test_a_workbook_openpyxl_cannot_load_becomes_a_values_copy(faulty: Path, tmp
     assert "只含各单元格的值" in wb[FINDINGS_SHEET]["A3"].value
     t004 = next(f for f in report.findings if f.code == "T004")
     assert "T004" in wb[t004.sheet][t004.cell].comment.text
+
+
+def test_added_sheets_are_styled_per_cell(faulty: Path, tmp_path: Path) -> None:
+    """Header, severity, link, subtotal and body cells each carry their own style (the
+    style ids are cached per workbook; a wrong id would show as a wrong font or fill)."""
+    report = check_file(faulty, _options())
+    wb = openpyxl.load_workbook(annotate(report, tmp_path / "a.xlsx"))
+    ws = wb[FINDINGS_SHEET]
+    assert ws.cell(1, 1).font.b and ws.cell(1, 1).font.sz == 14
+    assert ws.cell(2, 1).font.color.rgb == "FF595959" and not ws.cell(2, 1).font.b
+    for c in range(1, 10):
+        head = ws.cell(5, c)
+        assert head.font.b and head.font.name == "等线" and head.font.sz == 10
+        assert head.fill.fgColor.rgb == "FFDDEBF7" and head.alignment.horizontal == "center"
+        assert head.border.bottom.style == "thin"
+    for i, f in enumerate(report.findings, start=6):
+        sev = ws.cell(i, 2)
+        assert sev.font.b and sev.font.color.rgb == {Severity.ERROR: "FF9C0006", Severity.WARNING: "FF9C5700",
+                                                     Severity.INFO: "FF1F4E79"}[f.severity]
+        assert (sev.fill.fgColor.rgb if FILLS[f.severity] else None) == FILLS[f.severity]
+        assert ws.cell(i, 7).alignment.wrap_text and not ws.cell(i, 1).alignment.wrap_text
+        assert ws.cell(i, 1).alignment.vertical == "top" and not ws.cell(i, 1).font.b
+        if f.sheet and f.cell:
+            assert ws.cell(i, 6).font.u == "single" and ws.cell(i, 6).font.color.rgb == "FF0563C1"
+    ws = wb[SCORE_SHEET]
+    labels = {ws.cell(r, 1).value: r for r in range(5, ws.max_row + 1)}
+    total = labels["总分"]
+    assert all(ws.cell(total, c).font.b for c in range(1, 11))
+    # 差异 (column 9) is amber instead when it exceeds the tolerance.
+    assert all(ws.cell(total, c).fill.fgColor.rgb == "FFF2F2F2" for c in range(1, 11) if c != 9)
+    assert ws.cell(total, 9).fill.fgColor.rgb in ("FFF2F2F2", FILLS[Severity.WARNING])
+    body = next(r for r in range(5, total) if ws.cell(r, 3).value)
+    assert not ws.cell(body, 3).font.b and ws.cell(body, 3).alignment.wrap_text
+    assert ws.cell(body, 3).fill.fill_type is None

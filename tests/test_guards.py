@@ -286,3 +286,23 @@ def test_damaged_xls_and_ods_never_kill_the_reader(seed, soffice_convert, tmp_pa
             p.write_bytes(bytes(b))
             u = read_unit(p)
             assert u.readable or u.findings
+
+
+@pytest.mark.parametrize("cut", [1, 5, 40, 150, 210, 216])
+def test_far_cell_found_across_a_chunk_boundary_whatever_the_whitespace(cut):
+    """A sheet part is scanned in 1 MB chunks; a reference attribute spread over much
+    whitespace (valid XML) and cut by a chunk boundary must still be found."""
+    import io
+
+    from perfxl.guards import _far_cell
+
+    attr = b"<c r" + b" " * 100 + b"=" + b" " * 100 + b'"XFD1048576"><v>1</v></c>'
+    start = b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+    end = b"</row></sheetData></worksheet>"
+    filler = (1 << 20) - len(start) - len(b"</t></is></c>") - cut  # the boundary falls `cut` bytes into attr
+    data = start + b"x" * filler + b"</t></is></c>" + attr + end
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:  # stored: chunks of exactly 1 MB
+        z.writestr("xl/worksheets/sheet1.xml", data)
+    with zipfile.ZipFile(buf) as zf:
+        assert _far_cell(zf, zf.infolist()[0], buf, 100_000) is not None
