@@ -128,6 +128,7 @@ class Column:
     computed: bool = False  # a template formula; never an input
     choices: tuple[str, ...] = ()
     width: float = 12
+    label_en: str = ""  # how English messages name it
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class RowSpec:
     parts: tuple[str, ...] = ()
     na: tuple[str, ...] = ()
     indent: int = 0
+    label_en: str = ""  # how English messages name it
 
 
 @dataclass(frozen=True)
@@ -340,24 +342,24 @@ BUDGET = TableSheet(
     note="单位：万元。灰色单元格为自动计算。",
     columns=(
         Column("item", "项目", "label", width=22),
-        Column("initial", "年初预算数", "amount"),
-        Column("adjusted", "全年预算数", "amount"),
-        Column("actual", "全年执行数", "amount"),
-        Column("last_year", "上年执行数", "amount"),
-        Column("rate", "执行率", "rate", computed=True),
-        Column("change", "较上年增减", "amount", computed=True),
+        Column("initial", "年初预算数", "amount", label_en="initial budget"),
+        Column("adjusted", "全年预算数", "amount", label_en="full-year budget"),
+        Column("actual", "全年执行数", "amount", label_en="spending"),
+        Column("last_year", "上年执行数", "amount", label_en="last year's spending"),
+        Column("rate", "执行率", "rate", computed=True, label_en="execution rate"),
+        Column("change", "较上年增减", "amount", computed=True, label_en="change on last year"),
         Column("note", "偏差说明", "text", width=40),
     ),
     rows=(
-        RowSpec("total", "资金总额", parts=("general", "fund", "special", "other")),
-        RowSpec("general", "一般公共预算拨款", indent=1),
-        RowSpec("fund", "政府性基金预算拨款", indent=1),
-        RowSpec("special", "专户管理非税收入拨款", indent=1),
-        RowSpec("other", "其他资金", indent=1),
-        RowSpec("basic", "基本支出", parts=("staff", "public")),
-        RowSpec("staff", "人员经费", indent=1),
-        RowSpec("public", "公用经费", indent=1),
-        RowSpec("project", "项目支出"),
+        RowSpec("total", "资金总额", parts=("general", "fund", "special", "other"), label_en="Total funds"),
+        RowSpec("general", "一般公共预算拨款", indent=1, label_en="General budget funds"),
+        RowSpec("fund", "政府性基金预算拨款", indent=1, label_en="Government fund budget"),
+        RowSpec("special", "专户管理非税收入拨款", indent=1, label_en="Special-account non-tax income"),
+        RowSpec("other", "其他资金", indent=1, label_en="Other funds"),
+        RowSpec("basic", "基本支出", parts=("staff", "public"), label_en="Basic spending"),
+        RowSpec("staff", "人员经费", indent=1, label_en="Staff costs"),
+        RowSpec("public", "公用经费", indent=1, label_en="Running costs"),
+        RowSpec("project", "项目支出", label_en="Project spending"),
     ),
     balances=(
         ("total", ("general", "fund", "special", "other")),
@@ -373,19 +375,19 @@ THREE_PUBLIC = TableSheet(
     note="单位：万元。批次（团组）数、人次只填因公出国（境）和公务接待两行。",
     columns=(
         Column("item", "项目", "label", width=26),
-        Column("budget", "预算数", "amount"),
-        Column("actual", "决算数", "amount"),
-        Column("last_year", "上年决算数", "amount"),
+        Column("budget", "预算数", "amount", label_en="budget"),
+        Column("actual", "决算数", "amount", label_en="spending"),
+        Column("last_year", "上年决算数", "amount", label_en="last year's spending"),
         Column("batches", "批次（团组）数", "int", width=14),
         Column("persons", "人次", "int"),
     ),
     rows=(
-        RowSpec("total", "三公经费合计", parts=("abroad", "reception", "cars"), na=("batches", "persons")),
-        RowSpec("abroad", "因公出国（境）费", indent=1),
-        RowSpec("reception", "公务接待费", indent=1),
-        RowSpec("cars", "公务用车购置及运行维护费", parts=("car_purchase", "car_maint"), na=("batches", "persons"), indent=1),
-        RowSpec("car_purchase", "公务用车购置费", na=("batches", "persons"), indent=2),
-        RowSpec("car_maint", "公务用车运行维护费", na=("batches", "persons"), indent=2),
+        RowSpec("total", "三公经费合计", parts=("abroad", "reception", "cars"), na=("batches", "persons"), label_en="Three-public total"),
+        RowSpec("abroad", "因公出国（境）费", indent=1, label_en="Overseas trips"),
+        RowSpec("reception", "公务接待费", indent=1, label_en="Official hospitality"),
+        RowSpec("cars", "公务用车购置及运行维护费", parts=("car_purchase", "car_maint"), na=("batches", "persons"), indent=1, label_en="Official cars (purchase and running)"),
+        RowSpec("car_purchase", "公务用车购置费", na=("batches", "persons"), indent=2, label_en="Car purchase"),
+        RowSpec("car_maint", "公务用车运行维护费", na=("batches", "persons"), indent=2, label_en="Car running costs"),
     ),
     after=(FormField("car_count", "公务用车保有量（辆）", "int", True),),
     balances=(
@@ -412,15 +414,15 @@ INDICATORS = TableSheet(
     title="绩效指标",
     note="一级/二级指标可合并单元格；指标性质：≥ 越大越好，≤ 越小越好，= 等于目标，定性 按完成情况。",
     columns=(
-        Column("level1", "一级指标", "choice", choices=tuple(LEVELS), width=12),
-        Column("level2", "二级指标", "choice", choices=LEVEL2_ALL, width=16),
-        Column("name", "三级指标", "text", width=30),
-        Column("direction", "指标性质", "choice", choices=DIRECTIONS, width=9),
-        Column("target", "年度指标值", "value"),
+        Column("level1", "一级指标", "choice", choices=tuple(LEVELS), width=12, label_en="level-1 indicator"),
+        Column("level2", "二级指标", "choice", choices=LEVEL2_ALL, width=16, label_en="level-2 indicator"),
+        Column("name", "三级指标", "text", width=30, label_en="name"),
+        Column("direction", "指标性质", "choice", choices=DIRECTIONS, width=9, label_en="direction"),
+        Column("target", "年度指标值", "value", label_en="target"),
         Column("unit", "度量单位", "text", width=9),
-        Column("actual", "实际完成值", "value"),
-        Column("weight", "分值", "number", width=8),
-        Column("self_score", "自评得分", "number", width=9),
+        Column("actual", "实际完成值", "value", label_en="actual value"),
+        Column("weight", "分值", "number", width=8, label_en="weight"),
+        Column("self_score", "自评得分", "number", width=9, label_en="self-score"),
         Column("completion", "完成情况", "choice", choices=COMPLETIONS, width=20),
         Column("reason", "偏差原因分析及改进措施", "text", width=36),
     ),

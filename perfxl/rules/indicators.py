@@ -169,11 +169,6 @@ I016 = rule(
 )
 
 _LEVEL_EN = {"产出指标": "output", "效益指标": "benefit", "满意度指标": "satisfaction"}
-_COL_EN = {
-    "level1": "level-1 indicator", "level2": "level-2 indicator", "name": "name",
-    "direction": "direction", "target": "target", "actual": "actual value",
-    "weight": "weight", "self_score": "self-score",
-}
 _REQUIRED = ("level1", "level2", "name", "direction", "target", "actual", "weight", "self_score")
 _WS = re.compile(r"\s+")
 
@@ -255,7 +250,7 @@ def check_required(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
             f = getattr(ind, key)
             if f.status == "blank" or (key in ("name",) and is_empty_text(f, ctx.rulebook.placeholders)):
                 yield I004(SHEET, _cell(ind, key), row=ind.row, column=INDICATORS.column(key).label,
-                           column_en=_COL_EN[key])
+                           column_en=INDICATORS.column(key).label_en)
 
 
 def _weight_problems(unit: Unit) -> bool:
