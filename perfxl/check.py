@@ -58,9 +58,18 @@ def all_codes() -> list[str]:
     return [r.code for r in catalogue()]
 
 
-def _enabled(codes: Iterable[str], options: CheckOptions) -> set[str]:
-    """The codes that can still appear: selected, not ignored, not switched off."""
-    off = {c for c, s in options.rulebook.severities.items() if s == "off"}
+def _off_codes(options: CheckOptions) -> set[str]:
+    """The codes the rulebook switches off."""
+    return {c for c, s in options.rulebook.severities.items() if s == "off"}
+
+
+def _enabled(codes: Iterable[str], options: CheckOptions, off: set[str] | None = None) -> set[str]:
+    """The codes that can still appear: selected, not ignored, not switched off.
+
+    ``off`` is :func:`_off_codes` when the caller already has it (it asks once per check
+    function, so it works the set out once per unit rather than once per check)."""
+    if off is None:
+        off = _off_codes(options)
     return {c for c in select(codes, options.select, options.ignore) if c not in off}
 
 
@@ -138,8 +147,9 @@ def _check(unit: Unit, options: CheckOptions, card: ScoreCard | None, extra: lis
     findings: list[Finding] = list(unit.findings) + extra
     if unit.readable:
         ctx = RuleContext(options.rulebook, card, options.year)
+        off = _off_codes(options)
         for c in CHECKS:
-            if c.scope != "unit" or not _enabled(c.codes, options):
+            if c.scope != "unit" or not _enabled(c.codes, options, off):
                 continue
             try:
                 findings.extend(c.func(unit, ctx))

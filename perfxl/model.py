@@ -63,10 +63,16 @@ class Field:
     @property
     def number(self) -> float | None:
         """The finite number this field holds, else None (blank, text, unreadable, NaN)."""
-        v = self.value
-        if not self.ok or isinstance(v, bool) or not isinstance(v, (int, float)):
+        # Rules ask this hundreds of times per unit: the status is compared directly
+        # (not through ``ok``) and a plain float, by far the common case, skips the
+        # int/bool checks.
+        if self.status != "ok":
             return None
-        v = float(v)
+        v = self.value
+        if v.__class__ is not float:
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                return None
+            v = float(v)
         return v if math.isfinite(v) else None
 
     @classmethod

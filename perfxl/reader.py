@@ -109,7 +109,9 @@ from perfxl.spec import (
     SELF_SCORE,
     SPECS,
     THREE_PUBLIC,
+    Column,
     FormSheet,
+    RowSpec,
     TableSheet,
     TemplateSpec,
     addr,
@@ -127,7 +129,6 @@ _norm = functools.lru_cache(maxsize=8192, typed=True)(norm_label)
 _FLOAT_KINDS = frozenset({"amount", "number", "value", "rate"})
 _PROBE_KINDS = frozenset({"amount", "number", "value", "rate", "int", "year"})
 _TEXT_KINDS = frozenset({"text", "label", "choice"})
-_INF = (float("inf"), float("-inf"))
 
 # How many rows from the top are searched for a table's header row.
 HEADER_SEARCH_ROWS = 12
@@ -549,13 +550,15 @@ class _Reader:
 
     def cell(self, sheet: str, r: int, c: int, kind: str, *, computed: bool = False) -> Field:
         """Read the cell at 0-based (r, c) of ``sheet`` as ``kind``; emit V findings."""
+        # This runs for every cell read (hundreds per file), so _get is spelt out here.
         grid = self.book.grids[sheet]
-        raw = _get(grid, r, c)
+        row = grid[r] if 0 <= r < len(grid) else ()
+        raw = row[c] if 0 <= c < len(row) else None
         a1 = _a1(r + 1, c + 1)
-        if raw is None:
+        if raw is None or raw == "":
             return self._empty(sheet, a1, computed, kind)
         cls = raw.__class__
-        if cls is float and kind in _FLOAT_KINDS and not math.isnan(raw) and raw not in _INF:
+        if cls is float and kind in _FLOAT_KINDS and math.isfinite(raw):
             return Field(raw, sheet, a1, raw, "ok", formula=computed)  # the common case, fast
         if cls is str and kind in _TEXT_KINDS and len(raw) <= self.max_chars:
             v = raw.strip()
@@ -737,17 +740,15 @@ def _locate(rd: _Reader, spec: TableSheet, present: bool, aliases: dict) -> _Tab
     return _Table(spec, found[0], found[1])
 
 
-def _computed_cell(spec: TableSheet, row_key: str | None, col_key: str) -> bool:
-    """Whether the template puts a formula here (never an input)."""
-    col = spec.column(col_key)
+def _computed_cell(spec: TableSheet, row: RowSpec, col: Column) -> bool:
+    """Whether the template puts a formula here (never an input).  Takes the row and
+    column specs themselves: it is asked for every cell of every fixed table, and
+    looking them up by key each time was a measurable share of reading a file."""
     if col.computed:
         return True
-    if row_key is None:
-        return False
-    row = spec.row_spec(row_key)
-    if row.parts and col.kind in ("amount", "number") and col_key not in row.na:
+    if row.parts and col.kind in ("amount", "number") and col.key not in row.na:
         return True
-    return spec is SELF_SCORE and col_key == "self_score" and row_key in LEVEL_ROWS
+    return spec is SELF_SCORE and col.key == "self_score" and row.key in LEVEL_ROWS
 
 
 def _fixed_rows(rd: _Reader, t: _Table, aliases: dict) -> dict[str, tuple[int | None, dict[str, Field]]]:
@@ -771,7 +772,7 @@ def _fixed_rows(rd: _Reader, t: _Table, aliases: dict) -> dict[str, tuple[int | 
             elif col.key in row.na or col.kind == "label":
                 fields[col.key] = rd.cell(spec.name, r, c, "text")
             else:
-                fields[col.key] = rd.cell(spec.name, r, c, col.kind, computed=_computed_cell(spec, row.key, col.key))
+                fields[col.key] = rd.cell(spec.name, r, c, col.kind, computed=_computed_cell(spec, row, col))
         out[row.key] = (r + 1, fields)
     # A probe loaded by a later row also answers for blank computed cells read earlier.
     probe = rd.book._probe

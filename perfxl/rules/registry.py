@@ -166,15 +166,17 @@ def balance_failures(
         row = rows.get(key)
         return None if row is None else row.amount(col)
 
-    def value(key: str, col: str) -> float | None:
-        return amount(field_of(key, col)) if rows.get(key) is not None else None
-
     out: list[Balance] = []
     for col in cols:
+        # Each cell is asked about many times below (once per decomposition it is in,
+        # then again for the report flags): its value is worked out once per column.
+        # A row the reader did not produce has no value (None), like an unreadable cell.
+        values = {key: amount(row.amount(col)) for key, row in rows.items() if row is not None}
+        value = values.get
         direct: dict[tuple[str, tuple[str, ...]], float] = {}
         for total, parts in sheet.balances:
-            vals = [value(p, col) for p in parts]
-            t = value(total, col)
+            vals = [value(p) for p in parts]
+            t = value(total)
             if t is None or any(v is None for v in vals):
                 continue
             s = math.fsum(vals)  # type: ignore[arg-type]
@@ -190,22 +192,22 @@ def balance_failures(
             if tf is None or not tf.formula:
                 continue
             texts = [p for p in parts if (pf := field_of(p, col)) is not None and pf.converted]
-            t = value(total, col)
-            if texts and t is not None and close(t, math.fsum(value(p, col) for p in parts if p not in texts), tol):  # type: ignore[misc]
+            t = value(total)
+            if texts and t is not None and close(t, math.fsum(value(p) for p in parts if p not in texts), tol):  # type: ignore[misc]
                 text_explained.add(total)
         # A total next to an unreadable cell (in any of its decompositions) is not judged:
         # the reader's V finding stands there, and a formula total's cached value has
         # silently skipped it.
-        unreadable = {t for t, ps in sheet.balances if value(t, col) is None or any(value(p, col) is None for p in ps)}
+        unreadable = {t for t, ps in sheet.balances if value(t) is None or any(value(p) is None for p in ps)}
         reported: set[str] = set()
         for (total, parts), s in direct.items():
-            t = value(total, col)
+            t = value(total)
             assert t is not None
             report = total not in reported
             # A part that is itself a failing subtotal explains this failure.
             if any(p in failing_totals for p in parts):
                 fixed = [direct.get(next((t2, p2) for (t2, p2) in direct if t2 == p), 0.0)
-                         if p in failing_totals else value(p, col) for p in parts]
+                         if p in failing_totals else value(p) for p in parts]
                 if close(t, math.fsum(fixed), tol):  # type: ignore[arg-type]
                     report = False
             if total in text_explained or total in unreadable:

@@ -110,6 +110,12 @@ def _failures(unit: Unit, ctx: RuleContext):  # type: ignore[no-untyped-def]
 def _always(unit: Unit, ctx: RuleContext, key: str, cols: tuple[str, ...], pred) -> bool:  # type: ignore[no-untyped-def]
     """``pred`` holds for every candidate value (see :func:`candidates`)."""
     fails = _failures(unit, ctx)
+    if not fails:
+        # Every total balances (the usual case): a cell's only candidate is its value as
+        # read, so there is nothing to work out or remember.
+        row = unit.three_public.get(key)
+        values = [amount(row.amount(c)) for c in cols] if row is not None else [None]
+        return all(v is not None for v in values) and bool(pred(*values))
     # Many rules ask about the same cells: each cell's candidates are worked out once per unit.
     options = [ctx.memo(f"three-public-candidates:{key}:{c}",
                         lambda c=c: candidates(fails, unit.three_public, key, c, THREE_PUBLIC)) for c in cols]
