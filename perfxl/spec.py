@@ -234,6 +234,14 @@ class TableSheet:
                 return r
         raise KeyError(key)
 
+    def row_en(self, key: str) -> str:
+        """English name of a fixed row, for English messages."""
+        return self.row_spec(key).label_en
+
+    def col_en(self, key: str) -> str:
+        """English name of a column, for English messages."""
+        return self.column(key).label_en
+
     def cell(self, row_key: str, col_key: str) -> str:
         """Template address of a fixed row's column ('D4')."""
         return addr(self.row_of(row_key), self.col_of(col_key))

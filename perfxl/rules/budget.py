@@ -86,13 +86,6 @@ B006 = rule(
     SHEET,
 )
 
-def _row_en(key: str) -> str:
-    return BUDGET.row_spec(key).label_en
-
-
-def _col_en(key: str) -> str:
-    return BUDGET.column(key).label_en
-
 
 def _pct(x: float) -> str:
     return f"{x * 100:.2f}%"
@@ -142,8 +135,8 @@ def check_balances(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
         yield B001(
             SHEET, _cell(row, b.col), expected=b.expected, actual=b.actual,
             row=row.label, column=BUDGET.column(b.col).label, parts=names,
-            row_en=_row_en(b.total), column_en=_col_en(b.col),
-            parts_en=", ".join(_row_en(p) for p in b.parts), diff=round(b.actual - b.expected, 2),
+            row_en=BUDGET.row_en(b.total), column_en=BUDGET.col_en(b.col),
+            parts_en=", ".join(BUDGET.row_en(p) for p in b.parts), diff=round(b.actual - b.expected, 2),
         )
 
 
@@ -159,8 +152,8 @@ def check_computed(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
         ):
             yield B002(
                 SHEET, row.rate.cell or BUDGET.cell(key, "rate"), expected=round(want, 6), actual=rate,
-                row=row.label, column=BUDGET.column("rate").label, row_en=_row_en(key),
-                column_en=_col_en("rate"), actual_shown=_pct(rate), expected_shown=_pct(want),
+                row=row.label, column=BUDGET.column("rate").label, row_en=BUDGET.row_en(key),
+                column_en=BUDGET.col_en("rate"), actual_shown=_pct(rate), expected_shown=_pct(want),
             )
         change = number(row.change)
         want_c = row.yoy_change()
@@ -169,8 +162,8 @@ def check_computed(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
         ):
             yield B002(
                 SHEET, row.change.cell or BUDGET.cell(key, "change"), expected=round(want_c, 6),
-                actual=change, row=row.label, column=BUDGET.column("change").label, row_en=_row_en(key),
-                column_en=_col_en("change"), actual_shown=f"{change:.2f}", expected_shown=f"{want_c:.2f}",
+                actual=change, row=row.label, column=BUDGET.column("change").label, row_en=BUDGET.row_en(key),
+                column_en=BUDGET.col_en("change"), actual_shown=f"{change:.2f}", expected_shown=f"{want_c:.2f}",
             )
 
 
@@ -180,7 +173,7 @@ def check_zero_budget(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     for key, row in unit.budget.items():
         if budget_always(unit, ctx, key, ("adjusted", "actual"), lambda b, a: b == 0 and a > 0):
             yield B003(SHEET, _cell(row, "adjusted"), expected=None, actual=amount(row.actual),
-                       row=row.label, row_en=_row_en(key))
+                       row=row.label, row_en=BUDGET.row_en(key))
 
 
 @check("B004")
@@ -191,7 +184,7 @@ def check_over_budget(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
         if budget_always(unit, ctx, key, ("adjusted", "actual"), lambda b, a: b > 0 and a > b + tol):
             rate = row.exec_rate()
             yield B004(SHEET, _cell(row, "actual"), expected=amount(row.adjusted), actual=amount(row.actual),
-                       row=row.label, row_en=_row_en(key), rate=_pct(rate) if rate is not None else "—")
+                       row=row.label, row_en=BUDGET.row_en(key), rate=_pct(rate) if rate is not None else "—")
 
 
 @check("B005")
@@ -218,7 +211,7 @@ def check_explained(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
             continue
         yield B005(
             SHEET, row.note.cell or BUDGET.cell(key, "note"), expected=None, actual=round(rate, 6),
-            row=row.label, row_en=_row_en(key), rate=_pct(rate),
+            row=row.label, row_en=BUDGET.row_en(key), rate=_pct(rate),
             side=f"低于 {_pct(rb.explain_below)}" if low else f"高于 {_pct(rb.explain_above)}",
             side_en=f"below {_pct(rb.explain_below)}" if low else f"above {_pct(rb.explain_above)}",
         )

@@ -250,7 +250,7 @@ def check_required(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
             f = getattr(ind, key)
             if f.status == "blank" or (key in ("name",) and is_empty_text(f, ctx.rulebook.placeholders)):
                 yield I004(SHEET, _cell(ind, key), row=ind.row, column=INDICATORS.column(key).label,
-                           column_en=INDICATORS.column(key).label_en)
+                           column_en=INDICATORS.col_en(key))
 
 
 def _weight_problems(unit: Unit) -> bool:

@@ -88,13 +88,6 @@ S007 = rule(
     SHEET,
 )
 
-def _row_en(key: str) -> str:
-    return THREE_PUBLIC.row_spec(key).label_en
-
-
-def _col_en(key: str) -> str:
-    return THREE_PUBLIC.column(key).label_en
-
 
 def _cell(row: ThreePublicRow, col: str) -> str:
     return row.amount(col).cell or THREE_PUBLIC.cell(row.key, col)
@@ -135,8 +128,8 @@ def check_balances(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
             SHEET, _cell(row, b.col), expected=b.expected, actual=b.actual,
             row=row.label, column=THREE_PUBLIC.column(b.col).label,
             parts="、".join(THREE_PUBLIC.row_spec(p).label for p in b.parts),
-            row_en=_row_en(b.total), column_en=_col_en(b.col),
-            parts_en=", ".join(_row_en(p) for p in b.parts), diff=round(b.actual - b.expected, 2),
+            row_en=THREE_PUBLIC.row_en(b.total), column_en=THREE_PUBLIC.col_en(b.col),
+            parts_en=", ".join(THREE_PUBLIC.row_en(p) for p in b.parts), diff=round(b.actual - b.expected, 2),
         )
 
 
@@ -153,7 +146,7 @@ def check_over_budget(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     for key in _above(unit, ctx, "budget"):
         row = unit.three_public[key]
         yield S002(SHEET, _cell(row, "actual"), expected=amount(row.budget), actual=amount(row.actual),
-                   row=row.label, row_en=_row_en(key))
+                   row=row.label, row_en=THREE_PUBLIC.row_en(key))
 
 
 @check("S003")
@@ -164,7 +157,7 @@ def check_above_last_year(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
         a, b = amount(row.actual), amount(row.last_year)
         assert a is not None and b is not None
         yield S003(SHEET, _cell(row, "actual"), expected=b, actual=a,
-                   row=row.label, row_en=_row_en(key), diff=round(a - b, 2))
+                   row=row.label, row_en=THREE_PUBLIC.row_en(key), diff=round(a - b, 2))
 
 
 _COUNTED = ("abroad", "reception")  # the rows that carry 批次 and 人次
@@ -186,15 +179,15 @@ def check_groups(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
         if money is not None and batches is not None:
             if money > 0 and batches == 0:
                 yield S004(SHEET, row.batches.cell or THREE_PUBLIC.cell(key, "batches"), expected=None, actual=0,
-                           row=row.label, row_en=_row_en(key), money=money, batches=0)
+                           row=row.label, row_en=THREE_PUBLIC.row_en(key), money=money, batches=0)
                 continue
             if money == 0 and batches > 0:
                 yield S004(SHEET, _cell(row, "actual"), expected=None, actual=money,
-                           row=row.label, row_en=_row_en(key), money=money, batches=int(batches))
+                           row=row.label, row_en=THREE_PUBLIC.row_en(key), money=money, batches=int(batches))
                 continue
         if batches is not None and persons is not None and persons < batches:
             yield S005(SHEET, row.persons.cell or THREE_PUBLIC.cell(key, "persons"),
-                       expected=int(batches), actual=int(persons), row=row.label, row_en=_row_en(key))
+                       expected=int(batches), actual=int(persons), row=row.label, row_en=THREE_PUBLIC.row_en(key))
 
 
 @check("S006", "S007")
