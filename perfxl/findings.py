@@ -27,6 +27,7 @@ __all__ = [
     "catalogue",
     "get_rule",
     "display",
+    "percent",
     "select",
     "sort_key",
 ]
@@ -71,8 +72,14 @@ def display(value: Any) -> str:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return str(value)
-        return f"{value:.2f}"
+        # Absurd magnitudes (a pasted 1e308) stay readable instead of 300 digits long.
+        return f"{value:.4g}" if abs(value) >= 1e12 else f"{value:.2f}"
     return str(value)
+
+
+def percent(rate: float) -> str:
+    """A ratio as a message shows it: 0.768 → '76.80%' (absurd ones in short form)."""
+    return f"{rate:.4g}" if abs(rate) >= 1e10 else f"{rate * 100:.2f}%"
 
 
 class _Params(dict):

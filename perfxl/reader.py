@@ -79,6 +79,7 @@ from perfxl.rules.file import (
     F019,
     F020,
     F021,
+    F022,
 )
 from perfxl.rules.values import (
     V001,
@@ -1070,9 +1071,7 @@ def _read_book(rd: _Reader, unit: Unit) -> None:
     # The hidden meta sheet names the template kind and version.
     spec: TemplateSpec = DEPT
     meta_name = _find_sheet(names, DEPT.meta_sheet)
-    if meta_name is None:
-        rd.findings.append(F018(None, None))
-    else:
+    if meta_name is not None:
         unit.meta = _read_meta(rd, meta_name)
         tid = unit.meta.get("template_id")
         if tid is not None and tid not in SPECS:
@@ -1092,6 +1091,13 @@ def _read_book(rd: _Reader, unit: Unit) -> None:
 
     # Sheets are found by their exact name: findings and annotations address them by it.
     present = {s.name for s in spec.sheets if s.name in names}
+    if meta_name is None and not any(isinstance(s, (FormSheet, TableSheet)) and s.name in present for s in spec.sheets):
+        # Some other workbook altogether: one clear answer, not a missing-sheet finding per sheet.
+        rd.findings.append(F022(None, None, actual="、".join(names) or "（无）"))
+        unit.readable = False
+        return
+    if meta_name is None:
+        rd.findings.append(F018(None, None))
     for s in spec.sheets:
         if s.name not in present and isinstance(s, (FormSheet, TableSheet)):
             rd.findings.append(F013(s.name, None, sheet_name=s.name))

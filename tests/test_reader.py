@@ -458,6 +458,18 @@ def test_no_meta_sheet_reads_best_effort(make_xlsx, seed_data, tmp_path):
     assert len(u.indicators) == 14
 
 
+def test_some_other_workbook_is_refused_once(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "2023年决算报表"
+    wb.save(tmp_path / "other.xlsx")
+    u = read_unit(tmp_path / "other.xlsx")
+    assert not u.readable
+    assert [f.code for f in u.findings] == ["F022"]
+    assert "Sheet" in u.findings[0].message()
+
+
 # ---------------------------------------------------------------------------
 # Other formats (LibreOffice)
 # ---------------------------------------------------------------------------

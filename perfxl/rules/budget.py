@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Callable, Iterable
 
-from perfxl.findings import Finding, rule
+from perfxl.findings import Finding, percent, rule
 from perfxl.model import BudgetRow, Unit
 from perfxl.rules.registry import (
     Balance,
@@ -87,10 +87,6 @@ B006 = rule(
 )
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.2f}%"
-
-
 def budget_balance_failures(unit: Unit, ctx: RuleContext) -> list[Balance]:
     """The 预算执行 balance failures, computed once per unit (other rules use them to
     stay quiet where their conclusion hangs on a total that does not balance)."""
@@ -153,7 +149,7 @@ def check_computed(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
             yield B002(
                 SHEET, row.rate.cell or BUDGET.cell(key, "rate"), expected=round(want, 6), actual=rate,
                 row=row.label, column=BUDGET.column("rate").label, row_en=BUDGET.row_en(key),
-                column_en=BUDGET.col_en("rate"), actual_shown=_pct(rate), expected_shown=_pct(want),
+                column_en=BUDGET.col_en("rate"), actual_shown=percent(rate), expected_shown=percent(want),
             )
         change = number(row.change)
         want_c = row.yoy_change()
@@ -184,7 +180,7 @@ def check_over_budget(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
         if budget_always(unit, ctx, key, ("adjusted", "actual"), lambda b, a: b > 0 and a > b + tol):
             rate = row.exec_rate()
             yield B004(SHEET, _cell(row, "actual"), expected=amount(row.adjusted), actual=amount(row.actual),
-                       row=row.label, row_en=BUDGET.row_en(key), rate=_pct(rate) if rate is not None else "—")
+                       row=row.label, row_en=BUDGET.row_en(key), rate=percent(rate) if rate is not None else "—")
 
 
 @check("B005")
@@ -211,9 +207,9 @@ def check_explained(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
             continue
         yield B005(
             SHEET, row.note.cell or BUDGET.cell(key, "note"), expected=None, actual=round(rate, 6),
-            row=row.label, row_en=BUDGET.row_en(key), rate=_pct(rate),
-            side=f"低于 {_pct(rb.explain_below)}" if low else f"高于 {_pct(rb.explain_above)}",
-            side_en=f"below {_pct(rb.explain_below)}" if low else f"above {_pct(rb.explain_above)}",
+            row=row.label, row_en=BUDGET.row_en(key), rate=percent(rate),
+            side=f"低于 {percent(rb.explain_below)}" if low else f"高于 {percent(rb.explain_above)}",
+            side_en=f"below {percent(rb.explain_below)}" if low else f"above {percent(rb.explain_above)}",
         )
 
 

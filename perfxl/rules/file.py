@@ -11,7 +11,7 @@ from perfxl.findings import rule
 
 __all__ = [
     "F001", "F002", "F003", "F004", "F005", "F006", "F007", "F008", "F009", "F010",
-    "F011", "F012", "F013", "F014", "F015", "F016", "F017", "F018", "F019", "F020", "F021",
+    "F011", "F012", "F013", "F014", "F015", "F016", "F017", "F018", "F019", "F020", "F021", "F022",
 ]
 
 _WHAT_TO_DO = "请在 Excel 或 WPS 中打开后另存为 .xlsx，再重新提交。"
@@ -185,4 +185,13 @@ F021 = rule(
     "the header is in row {actual} (the template has row {expected}); the table was read from where its header is",
     "插入或删除行不影响读取，但标注副本的位置以实际表头为准。",
     "在表头上方插入了两行说明",
+)
+F022 = rule(
+    "F022", "not-the-template", "error",
+    "不是本模板的工作簿", "not this template",
+    "工作簿中没有部门整体支出绩效自评表的任何工作表（找到的工作表：{actual}），未继续读取。请使用财政局下发的模板填写。",
+    "the workbook has none of the self-evaluation template's sheets (sheets found: {actual}); it was not read further. "
+    "Fill in the template the finance bureau handed out",
+    "别的表格（如决算报表、个人文件）被误当作自评表提交时，逐项报告“缺少工作表”只会淹没真正的原因。",
+    "提交的工作簿只有一张 Sheet1",
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Iterable
 
-from perfxl.findings import Finding, rule
+from perfxl.findings import Finding, percent, rule
 from perfxl.model import ScoreRow, Unit
 from perfxl.rulebook import LEVEL_KEYS
 from perfxl.rules.budget import budget_always
@@ -127,7 +127,7 @@ def check_execution(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
             or not close(declared, want, tol) and not _total_unbalanced(unit, ctx):
         rate = card.execution.rate
         yield T001(SHEET, _cell(row, "self_score"), expected=round(want, 2), actual=declared,
-                   rate=f"{rate * 100:.2f}%" if rate is not None else "—", weight=f"{card.execution.weight:g}")
+                   rate=percent(rate) if rate is not None else "—", weight=f"{card.execution.weight:g}")
 
 
 def _total_unbalanced(unit: Unit, ctx: RuleContext) -> bool:
