@@ -73,6 +73,23 @@ def _enabled(codes: Iterable[str], options: CheckOptions, off: set[str] | None =
     return {c for c in select(codes, options.select, options.ignore) if c not in off}
 
 
+_CHECKS_FOR: dict[int, tuple[CheckOptions, int, list[Check]]] = {}
+
+
+def _unit_checks(options: CheckOptions) -> list[Check]:
+    """The unit-scope checks that can emit an enabled code, worked out once per options
+    (a batch checks thousands of units with the same options)."""
+    got = _CHECKS_FOR.get(id(options))
+    if got is not None and got[0] is options and got[1] == len(CHECKS):
+        return got[2]
+    off = _off_codes(options)
+    checks = [c for c in CHECKS if c.scope == "unit" and _enabled(c.codes, options, off)]
+    if len(_CHECKS_FOR) > 16:
+        _CHECKS_FOR.clear()
+    _CHECKS_FOR[id(options)] = (options, len(CHECKS), checks)
+    return checks
+
+
 def _finish(findings: Iterable[Finding], options: CheckOptions, path: str | None) -> list[Finding]:
     """Apply the rulebook's severities and 'off', the selectors, the path; sort."""
     sev = options.rulebook.severities
@@ -147,10 +164,7 @@ def _check(unit: Unit, options: CheckOptions, card: ScoreCard | None, extra: lis
     findings: list[Finding] = list(unit.findings) + extra
     if unit.readable:
         ctx = RuleContext(options.rulebook, card, options.year)
-        off = _off_codes(options)
-        for c in CHECKS:
-            if c.scope != "unit" or not _enabled(c.codes, options, off):
-                continue
+        for c in _unit_checks(options):
             try:
                 findings.extend(c.func(unit, ctx))
             except Exception as e:

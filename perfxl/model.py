@@ -33,9 +33,25 @@ __all__ = [
 Status = Literal["ok", "blank", "invalid", "uncalculated", "error", "missing"]
 
 
-@dataclass(frozen=True, slots=True)
+def _finite(v: Any) -> float | None:
+    """A number (not a bool) as a finite float, else None."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    try:
+        v = float(v)
+    except OverflowError:  # an int beyond the float range
+        return None
+    return v if math.isfinite(v) else None
+
+
+@dataclass(slots=True, init=False)
 class Field:
-    """A value read from one cell."""
+    """A value read from one cell.  Treat it as immutable (derive with ``dataclasses.replace``).
+
+    Not declared frozen: a frozen dataclass's ``__init__`` sets each attribute through
+    ``object.__setattr__`` and costs three times as much, and a workbook makes hundreds.
+    ``number`` is worked out once here, since rules ask for it hundreds of times a unit.
+    """
 
     value: Any
     sheet: str | None
@@ -44,6 +60,25 @@ class Field:
     status: Status = "ok"
     converted: bool = False  # the cell held text that was read as a number
     formula: bool = False  # the cell is known to hold a formula (a computed cell)
+    # The finite number this field holds, else None (blank, text, unreadable, NaN).
+    number: float | None = field(init=False, repr=False, compare=False)
+
+    def __init__(self, value: Any, sheet: str | None, cell: str | None, raw: Any = None, status: Status = "ok",
+                 converted: bool = False, formula: bool = False) -> None:
+        self.value = value
+        self.sheet = sheet
+        self.cell = cell
+        self.raw = raw
+        self.status = status
+        self.converted = converted
+        self.formula = formula
+        # A finite float, by far the common case, is told by ``v - v == 0`` (NaN and ±inf fail).
+        if status != "ok" or value.__class__ is str:
+            self.number = None
+        elif value.__class__ is float:
+            self.number = value if value - value == 0 else None
+        else:
+            self.number = _finite(value)
 
     @property
     def ref(self) -> str | None:
@@ -59,21 +94,6 @@ class Field:
     @property
     def blank(self) -> bool:
         return self.status in ("blank", "missing")
-
-    @property
-    def number(self) -> float | None:
-        """The finite number this field holds, else None (blank, text, unreadable, NaN)."""
-        # Rules ask this hundreds of times per unit: the status is compared directly
-        # (not through ``ok``) and a plain float, by far the common case, skips the
-        # int/bool checks.
-        if self.status != "ok":
-            return None
-        v = self.value
-        if v.__class__ is not float:
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                return None
-            v = float(v)
-        return v if math.isfinite(v) else None
 
     @classmethod
     def absent(cls, sheet: str | None = None, cell: str | None = None) -> Field:

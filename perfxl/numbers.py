@@ -29,6 +29,7 @@ Decisions (documented here because rules and scoring rely on them):
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -94,9 +95,9 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 1, 2958465
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Parsed:
-    """One cell's value as read.
+    """One cell's value as read.  Treat it as immutable: some results are shared.
 
     ``status``: ok / blank / invalid / error.  ``converted``: the cell held text that was
     read as a number (or a number read as text for codes).  ``reason`` names why a value
@@ -161,6 +162,8 @@ def _number_from_text(s: str) -> tuple[float | None, str]:
 def parse_number(raw: Any, *, units: frozenset[str] | set[str] = frozenset(), percent: str = "refuse") -> Parsed:
     """A real number.  Text is accepted when unambiguous; ``units`` are suffixes that may
     follow the digits; ``percent`` is 'refuse', 'ratio' (95% → 0.95) or 'keep' (→ 95)."""
+    if raw.__class__ is float and raw - raw == 0:  # a finite float: the common case, first
+        return Parsed(raw)
     if _is_blank(raw):
         return BLANK
     if isinstance(raw, bool):
@@ -349,6 +352,12 @@ def parse_direction(raw: Any) -> Parsed:
         return BLANK
     if not isinstance(raw, str):
         return Parsed(None, "invalid", reason="direction")
+    return _direction_text(raw)
+
+
+@functools.lru_cache(maxsize=1024)
+def _direction_text(raw: str) -> Parsed:
+    # A handful of spellings recur in every file: each is folded once per process.
     s = _WS_RE.sub("", fold(raw))
     d = _DIRECTION_WORDS.get(s)
     if d is None:
@@ -376,6 +385,21 @@ def parse_value(raw: Any, *, numeric: bool | None = None) -> Parsed:
     otherwise.  Returns ``direction`` when the cell starts with a sign, ``unit`` when a
     unit follows the number (``%`` sets ``percent``; 95% → 95, the written scale).
     """
+    if raw.__class__ is float and numeric is not False and raw - raw == 0:
+        return Parsed(raw)  # a finite float: the common case, first
+    if raw.__class__ is str:
+        return _value_text(raw, numeric)
+    return _parse_value(raw, numeric)
+
+
+@functools.lru_cache(maxsize=4096)
+def _value_text(raw: str, numeric: bool | None) -> Parsed:
+    # Indicator values written as text ('≥95%', '好', '按时完成') recur across a county's
+    # files: each spelling is parsed once per process.
+    return _parse_value(raw, numeric)
+
+
+def _parse_value(raw: Any, numeric: bool | None) -> Parsed:
     if _is_blank(raw):
         return BLANK
     if numeric is False:

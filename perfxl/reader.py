@@ -34,7 +34,7 @@ import functools
 import math
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -178,8 +178,10 @@ def _open_calamine(path: Path, by_content: bool):
     return pc.CalamineWorkbook.from_path(str(path))
 
 
-def read_grids(path: str | Path, *, by_content: bool = False, max_rows: int | None = None) -> tuple[list[str], dict[str, Grid]]:
-    """Every sheet as a list of rows through python-calamine, starting at A1.
+def read_grids(path: str | Path, *, by_content: bool = False, max_rows: int | None = None,
+               only: Collection[str] | None = None) -> tuple[list[str], dict[str, Grid]]:
+    """Every sheet (or those named in ``only``) as a list of rows through python-calamine,
+    starting at A1, and the names of all sheets in order.
 
     ``by_content`` opens the file by its bytes instead of its extension (an .xls renamed
     .xlsx).  A sheet taller than ``max_rows`` raises :class:`TooManyRows` before its
@@ -190,6 +192,8 @@ def read_grids(path: str | Path, *, by_content: bool = False, max_rows: int | No
         names = list(wb.sheet_names)
         grids: dict[str, Grid] = {}
         for name in names:
+            if only is not None and name not in only:
+                continue
             sheet = wb.get_sheet_by_name(name)
             h = sheet.total_height or sheet.height
             if max_rows is not None and h > max_rows:
@@ -331,10 +335,17 @@ def _get(grid: Grid, r: int, c: int) -> Any:
     return None
 
 
-def _row_blank(grid: Grid, r: int, cols: list[int]) -> bool:
+def _row_blank(grid: Grid, r: int, cols: list[int], span: tuple[int, int] | None = None) -> bool:
+    """Whether row ``r`` holds nothing (or only whitespace) in ``cols``.  ``span`` is
+    (first, end) when ``cols`` is that whole contiguous range: a row of empty cells —
+    most rows of a template table — is then told by one C-level count."""
     if r >= len(grid):
         return True
     row = grid[r]
+    if span is not None:
+        seg = row[span[0]:span[1]]
+        if seg.count("") + seg.count(None) == len(seg):
+            return True
     n = len(row)
     for c in cols:
         if c < n:
@@ -344,7 +355,28 @@ def _row_blank(grid: Grid, r: int, cols: list[int]) -> bool:
     return True
 
 
-_a1 = functools.lru_cache(maxsize=65536)(addr)
+# A1 addresses of 0-based (row, column), built a row at a time on first use: a file reads
+# hundreds of cells and a table lookup costs a tenth of a cached call.
+_A1_COLS = 32
+_A1_TABLE: list[list[str]] = []
+
+
+def _a1_slow(r: int, c: int) -> str:
+    """The A1 address of 0-based (r, c), growing the table up to row ``r``."""
+    if c >= _A1_COLS or r > 4096 or r < 0 or c < 0:
+        return addr(r + 1, c + 1)
+    while len(_A1_TABLE) <= r:
+        n = len(_A1_TABLE) + 1
+        _A1_TABLE.append([addr(n, k + 1) for k in range(_A1_COLS)])
+    return _A1_TABLE[r][c]
+
+
+def _a1(row: int, col: int) -> str:
+    """1-based row and column → 'B3' (as :func:`perfxl.spec.addr`, from the table)."""
+    try:
+        return _A1_TABLE[row - 1][col - 1] if row > 0 and 0 < col <= _A1_COLS else addr(row, col)
+    except IndexError:
+        return _a1_slow(row - 1, col - 1)
 
 
 # ---------------------------------------------------------------------------
@@ -555,7 +587,10 @@ class _Reader:
         grid = self.book.grids[sheet]
         row = grid[r] if 0 <= r < len(grid) else ()
         raw = row[c] if 0 <= c < len(row) else None
-        a1 = _a1(r + 1, c + 1)
+        try:
+            a1 = _A1_TABLE[r][c] if 0 <= c < _A1_COLS and r >= 0 else _a1_slow(r, c)
+        except IndexError:
+            a1 = _a1_slow(r, c)
         if raw is None or raw == "":
             return self._empty(sheet, a1, computed, kind)
         cls = raw.__class__
@@ -594,12 +629,15 @@ class _Reader:
     def field_from(self, p: Parsed, sheet: str, a1: str, raw: Any, kind: str, *, computed: bool = False,
                    note_conversion: bool = True) -> Field:
         """A Field from a parse result, with the finding the result calls for."""
-        kz, ke = _KIND_NAMES.get(kind, ("数字", "a number"))
-        shown = raw if not isinstance(raw, float) or not raw.is_integer() else int(raw)
-        if p.status == "error":
+        status = p.status
+        if status == "ok" and not p.converted and not p.reason and not p.dash:
+            return Field(p.value, sheet, a1, raw, "ok", formula=computed)  # the common case
+        if status == "error":
             self.findings.append((V006 if computed else V005)(sheet, a1, actual=p.value))
             return Field(p.value, sheet, a1, raw, "error", formula=computed)
-        if p.status == "invalid":
+        if status == "invalid":
+            kz, ke = _KIND_NAMES.get(kind, ("数字", "a number"))
+            shown = raw if not isinstance(raw, float) or not raw.is_integer() else int(raw)
             if p.reason == "date":
                 f = V007(sheet, a1, actual=str(raw), kind_zh=kz, kind_en=ke)
             elif p.reason == "not-integer":
@@ -649,13 +687,13 @@ class _Reader:
         Missing and extra columns become F014/F015 findings at the header row.
         """
         grid = self.book.grids[spec.name]
-        wanted = {}
-        for col in spec.columns:
-            for lab in (col.label, *aliases.get(col.label, ())):
-                wanted.setdefault(_norm(lab), col.key)
+        wanted = _header_labels(spec, aliases)
         best, best_n = None, 0
         for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
-            n = sum(1 for v in grid[r] if v.__class__ is str and v and _norm(v) in wanted)
+            n = 0
+            for v in grid[r]:
+                if v.__class__ is str and v and _norm(v) in wanted:
+                    n += 1
             if n > best_n:
                 best, best_n = r, n
         first = _norm(spec.columns[0].label)
@@ -684,6 +722,22 @@ class _Reader:
         for c, text in extras:
             self.findings.append(F015(spec.name, addr(hr, c + 1), actual=text))
         return best, colmap
+
+
+_HEADERS: dict[tuple[int, int], tuple[TableSheet, dict, dict[str, str]]] = {}
+
+
+def _header_labels(spec: TableSheet, aliases: dict) -> dict[str, str]:
+    """Normalised header label (and alias) → column key, once per table spec."""
+    got = _HEADERS.get((id(spec), id(aliases)))
+    if got is not None and got[0] is spec and got[1] is aliases:
+        return got[2]
+    wanted: dict[str, str] = {}
+    for col in spec.columns:
+        for lab in (col.label, *aliases.get(col.label, ())):
+            wanted.setdefault(_norm(lab), col.key)
+    _HEADERS[(id(spec), id(aliases))] = (spec, aliases, wanted)
+    return wanted
 
 
 # ---------------------------------------------------------------------------
@@ -752,28 +806,50 @@ def _computed_cell(spec: TableSheet, row: RowSpec, col: Column) -> bool:
     return spec is SELF_SCORE and col.key == "self_score" and row.key in LEVEL_ROWS
 
 
+_PLANS: dict[int, tuple] = {}  # id(spec) → plan; specs are module constants
+
+
+def _row_plan(spec: TableSheet) -> tuple[tuple[RowSpec, tuple[tuple[str, str, bool], ...]], ...]:
+    """How each cell of each fixed row is read: (column key, kind, computed), worked out
+    once per table spec rather than for every cell of every file (keyed by identity:
+    hashing a frozen spec walks all of it)."""
+    got = _PLANS.get(id(spec))
+    if got is not None and got[0] is spec:
+        return got[1]
+    plan = []
+    for row in spec.rows:
+        cells = []
+        for col in spec.columns:
+            if col.key in row.na or col.kind == "label":
+                cells.append((col.key, "text", False))
+            else:
+                cells.append((col.key, col.kind, _computed_cell(spec, row, col)))
+        plan.append((row, tuple(cells)))
+    _PLANS[id(spec)] = (spec, tuple(plan))
+    return tuple(plan)
+
+
 def _fixed_rows(rd: _Reader, t: _Table, aliases: dict) -> dict[str, tuple[int | None, dict[str, Field]]]:
     """Each fixed row: (1-based row or None, column key → Field)."""
     spec = t.spec
     out: dict[str, tuple[int | None, dict[str, Field]]] = {}
     label_col = t.col(spec.columns[0].key)
     labels = rd.labels_in_column(spec.name, label_col, t.header + 1) if t.header is not None and label_col is not None else {}
-    for row in spec.rows:
+    cols, name, cell = t.cols, spec.name, rd.cell
+    for row, plan in _row_plan(spec):
         r = _find_label(labels, row.label, aliases) if labels else None
         if r is None:
             if t.header is not None and label_col is not None:
-                rd.findings.append(F017(spec.name, addr(spec.row_of(row.key), 1), expected=row.label))
-            out[row.key] = (None, {c.key: _absent(spec.name, spec.cell(row.key, c.key)) for c in spec.columns})
+                rd.findings.append(F017(name, addr(spec.row_of(row.key), 1), expected=row.label))
+            out[row.key] = (None, {c.key: _absent(name, spec.cell(row.key, c.key)) for c in spec.columns})
             continue
         fields: dict[str, Field] = {}
-        for col in spec.columns:
-            c = t.col(col.key)
+        for key, kind, computed in plan:
+            c = cols.get(key)
             if c is None:
-                fields[col.key] = _absent(spec.name, addr(r + 1, spec.col_of(col.key)))
-            elif col.key in row.na or col.kind == "label":
-                fields[col.key] = rd.cell(spec.name, r, c, "text")
+                fields[key] = _absent(name, addr(r + 1, spec.col_of(key)))
             else:
-                fields[col.key] = rd.cell(spec.name, r, c, col.kind, computed=_computed_cell(spec, row, col))
+                fields[key] = cell(name, r, c, kind, computed=computed)
         out[row.key] = (r + 1, fields)
     # A probe loaded by a later row also answers for blank computed cells read earlier.
     probe = rd.book._probe
@@ -805,8 +881,16 @@ def _free_rows(rd: _Reader, t: _Table, content_keys: tuple[str, ...]) -> list[in
         return []
     grid = rd.book.grids[t.spec.name]
     cols = [t.cols[k] for k in content_keys if k in t.cols]
-    # Stop at a form label of another table below (none for goals/indicators) or the end.
-    return [r for r in range(t.header + 1, len(grid)) if not _row_blank(grid, r, cols)]
+    span = _span(cols)
+    return [r for r in range(t.header + 1, len(grid)) if not _row_blank(grid, r, cols, span)]
+
+
+def _span(cols: list[int]) -> tuple[int, int] | None:
+    """(first, end) when ``cols`` are exactly a contiguous range of columns."""
+    if not cols:
+        return None
+    lo, hi = min(cols), max(cols) + 1
+    return (lo, hi) if hi - lo == len(set(cols)) else None
 
 
 def _read_goals(rd: _Reader, t: _Table) -> list:
@@ -873,21 +957,27 @@ class _Row:
     """Cell access for one indicator row (column keys → cells, template column when the
     column is missing)."""
 
+    __slots__ = ("rd", "t", "r", "name", "cells", "cols")
+
     def __init__(self, rd: _Reader, t: _Table, r: int):
         self.rd, self.t, self.r = rd, t, r
         self.name = t.spec.name
-        self.grid = rd.book.grids[self.name]
+        self.cells = rd.book.grids[self.name][r]  # the row exists: r comes from the grid
+        self.cols = t.cols
 
     def raw(self, key: str) -> Any:
-        c = self.t.col(key)
-        return None if c is None else _get(self.grid, self.r, c)
+        c = self.cols.get(key)
+        if c is None or c >= len(self.cells):
+            return None
+        v = self.cells[c]
+        return None if v == "" else v
 
     def a1(self, key: str) -> str:
-        c = self.t.col(key)
+        c = self.cols.get(key)
         return _a1(self.r + 1, (c + 1) if c is not None else self.t.spec.col_of(key))
 
     def read(self, key: str, kind: str) -> Field:
-        c = self.t.col(key)
+        c = self.cols.get(key)
         return _absent(self.name, self.a1(key)) if c is None else self.rd.cell(self.name, self.r, c, kind)
 
 
@@ -896,13 +986,20 @@ def _read_indicators(rd: _Reader, t: _Table) -> list[Indicator]:
     if t.header is None:
         return out
     grid = rd.book.grids[t.spec.name]
-    content_rows = set(_free_rows(rd, t, _INDICATOR_CONTENT))
+    content_cols = [t.cols[k] for k in _INDICATOR_CONTENT if k in t.cols]
     level_cols = [t.cols[k] for k in ("level1", "level2") if k in t.cols]
+    content_span, level_span = _span(content_cols), _span(level_cols)
+    # Most of the template's hundred rows are empty in every column: skipped at once.
+    lo, hi = _span(content_cols + level_cols) or (0, 0)
     levels = _Levels()
     for r in range(t.header + 1, len(grid)):
-        if r not in content_rows:
+        if hi:
+            seg = grid[r][lo:hi]
+            if seg.count("") == len(seg):
+                continue
+        if _row_blank(grid, r, content_cols, content_span):
             # Level labels on an otherwise blank row (the top of a merged block) still carry.
-            if level_cols and not _row_blank(grid, r, level_cols):
+            if level_cols and not _row_blank(grid, r, level_cols, level_span):
                 row = _Row(rd, t, r)
                 levels.see(row.read("level1", "text"), row.read("level2", "text"))
             continue
@@ -1022,7 +1119,10 @@ def read_unit(path: str | Path, rulebook: Rulebook | None = None) -> Unit:
         unit.readable = False
         return unit
     try:
-        kwargs = {"by_content": not ins.extension_ok, "max_rows": rulebook.limits.max_rows}
+        # Only the sheets a template defines are parsed: 填报说明 and a clerk's own extra
+        # sheets are never read, so they cost nothing (and cannot trouble the parser).
+        kwargs = {"by_content": not ins.extension_ok, "max_rows": rulebook.limits.max_rows,
+                  "only": _template_sheets()}
         if ins.fmt in ISOLATE_FORMATS:
             names, grids = read_grids_isolated(p, timeout=rulebook.limits.timeout_seconds, **kwargs)
         else:
@@ -1058,6 +1158,15 @@ def read_unit(path: str | Path, rulebook: Rulebook | None = None) -> Unit:
 # What must never be swallowed; everything else a parser throws — including pyo3's
 # PanicException, which derives from BaseException — is a finding.
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
+@functools.cache
+def _template_sheets() -> frozenset[str]:
+    """The names of every sheet the reader reads, in any template it knows."""
+    return frozenset(
+        name for spec in SPECS.values()
+        for name in (spec.meta_sheet, *(s.name for s in spec.sheets if isinstance(s, (FormSheet, TableSheet))))
+    )
 
 
 def _parser_failure(e: BaseException) -> Finding:

@@ -306,3 +306,65 @@ def test_far_cell_found_across_a_chunk_boundary_whatever_the_whitespace(cut):
         z.writestr("xl/worksheets/sheet1.xml", data)
     with zipfile.ZipFile(buf) as zf:
         assert _far_cell(zf, zf.infolist()[0], buf, 100_000) is not None
+
+
+# ---------------------------------------------------------------------------
+# The far-cell pre-scan (_far_ref) answers exactly as the exact scan (_far_cell)
+# ---------------------------------------------------------------------------
+
+_FAR_CASES = [
+    b'<c r="A1"><v>1</v></c><c r="M103"><v>2</v></c>',  # an ordinary sheet
+    b'<c r="A1"/><c r="XFD1048576"><v>1</v></c>',  # far both ways
+    b'<c r="AAA1"><v>1</v></c>',  # beyond column ZZ
+    b'<c r="ZZ1"><v>1</v></c>',  # the last column allowed
+    b'<c r="A5000"><v>1</v></c>',  # the last row allowed
+    b'<c r="A5001"><v>1</v></c>',  # one row too far
+    b'<c r="B4999"><v>1</v></c><c r="C1000"><v>1</v></c>',  # long rows, not far: the exact scan decides
+    b"<c r = 'A99999'><v>1</v></c>",  # any quoting and spacing
+    b'<c\tr\n=\r\n"XFD1"><v>1</v></c>',
+    b'<row r="12345"><c r="A1"><v>1</v></c></row>',  # a far row element
+    b'<pageSetup paper="12345" header="0.3" footer="ABCD"/><c r="A1"/>',  # look-alike attributes
+    b'<c r="A1" s="1234" t="s"><v>98765</v></c>',  # long numbers elsewhere
+    b'<c r="A1" t="inlineStr"><is><t>r="XFD1" ABCDEF 123456</t></is></c>',  # text, not an attribute
+    b'<sheetView><selection sqref="A10000"/></sheetView><c r="A1"/>',
+]
+
+
+@pytest.mark.parametrize("body", _FAR_CASES)
+def test_far_ref_prescan_agrees_with_the_exact_scan(body):
+    import io
+
+    from perfxl.guards import _far_cell, _far_ref
+
+    data = b"<worksheet><sheetData>" + body + b"</sheetData></worksheet>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", data)
+    with zipfile.ZipFile(buf) as zf:
+        exact = _far_cell(zf, zf.infolist()[0], buf, 5000)
+    assert _far_ref(data, 5000) == exact
+
+
+def test_far_ref_prescan_agrees_on_random_references():
+    """Random reference attributes (any letters, digits, spacing, quotes) amid random XML."""
+    import io
+    import random
+
+    from perfxl.guards import _far_cell, _far_ref
+
+    rng = random.Random(7)
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            ref = "".join(rng.choice("ABXZ") for _ in range(rng.randint(0, 4))) + str(rng.choice(
+                [1, 9, 103, 999, 4999, 5000, 5001, 12345, 1048576]))
+            ws = lambda: rng.choice(["", " ", "\t", "\n ", "  "])  # noqa: E731
+            q = rng.choice(['"', "'"])
+            name = rng.choice(["r", "r", "sqref", "paper"])
+            parts.append(f'<c{rng.choice([" ", chr(10)])}{name}{ws()}={ws()}{q}{ref}{q} s="{rng.randint(0, 2000)}"/>')
+        data = ("<worksheet><sheetData>" + "".join(parts) + "</sheetData></worksheet>").encode()
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("xl/worksheets/sheet1.xml", data)
+        with zipfile.ZipFile(buf) as zf:
+            assert _far_ref(data, 5000) == _far_cell(zf, zf.infolist()[0], buf, 5000), data

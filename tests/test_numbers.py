@@ -282,3 +282,22 @@ def test_parsers_never_raise(s):
                parse_value):
         p = fn(s)
         assert p.status in ("ok", "blank", "invalid", "error")
+
+
+@pytest.mark.parametrize("raw", ["≥95%", "好", "按时完成", " 10次 ", "#DIV/0!", "—", "1,234.5", "95%以上", "≤ 3 天"])
+@pytest.mark.parametrize("numeric", [True, False, None])
+def test_text_values_parse_the_same_from_the_cache(raw, numeric):
+    """Indicator values written as text are parsed once per process; a repeat gives
+    an equal result, equal to parsing afresh."""
+    from perfxl.numbers import _parse_value, parse_value
+
+    first = parse_value(raw, numeric=numeric)
+    assert first == parse_value(raw, numeric=numeric) == _parse_value(raw, numeric)
+
+
+@pytest.mark.parametrize("raw", [1.0, -0.0, 95.5, 1e300])
+def test_float_values_take_the_fast_path_unchanged(raw):
+    from perfxl.numbers import _parse_value, parse_number, parse_value
+
+    assert parse_value(raw) == _parse_value(raw, None) == parse_number(raw)
+    assert parse_value(raw, numeric=False).value == parse_text(raw).value

@@ -527,3 +527,49 @@ def test_goal_numbers_and_points_as_clerks_write_them(make_xlsx, seed_data):
     assert u.indicators[0].self_score.value == 5.0
     assert not [c for c in codes(u) if c[1] == GOALS.name]
     assert ("V001", IND, ind_cell(0, "self_score")) in codes(u)
+
+
+def test_only_the_template_sheets_are_parsed(seed_path, tmp_path):
+    """填报说明 and a clerk's own sheets are listed but never parsed: a sheet the parser
+    would choke on costs nothing when the template does not define it."""
+    wb = openpyxl.load_workbook(seed_path)
+    extra = wb.create_sheet("草稿")
+    extra["A1"] = "随手记"
+    path = tmp_path / "extra.xlsx"
+    wb.save(path)
+    from perfxl.reader import _template_sheets
+
+    names, grids = read_grids(path, only=_template_sheets())
+    assert "草稿" in names and "填报说明" in names
+    assert "草稿" not in grids and "填报说明" not in grids
+    assert set(grids) == {n for n in names if n in _template_sheets()}
+    assert read_grids(path)[1]["草稿"][0][0] == "随手记"  # without ``only``: every sheet
+    u = read_unit(path)
+    assert u.readable and "草稿" in u.sheets and not [f for f in u.findings if f.severity.value == "error"]
+
+
+@pytest.mark.parametrize("row, col", [(1, 1), (7, 3), (103, 13), (1, 32), (1, 33), (5000, 2), (70000, 700)])
+def test_a1_table_matches_addr(row, col):
+    from perfxl.reader import _a1
+
+    assert _a1(row, col) == addr(row, col)
+
+
+def test_field_number_is_the_finite_number_it_holds():
+    import math
+
+    from perfxl.model import Field
+
+    def expected(value, status):
+        if status != "ok" or isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        try:
+            return float(value) if math.isfinite(value) else None
+        except OverflowError:
+            return None
+
+    for value in (1.5, 0.0, -2.0, 3, True, False, float("nan"), float("inf"), -float("inf"), "12", None, 10**400):
+        for status in ("ok", "blank", "invalid", "uncalculated", "error", "missing"):
+            f = Field(value, "s", "A1", value, status)
+            assert f.number == expected(value, status) and type(f.number) in (float, type(None)), (value, status)
+            assert dataclasses.replace(f, value=2.5).number == (2.5 if status == "ok" else None)

@@ -84,9 +84,11 @@ class RuleContext:
     cache: dict[str, Any] = field(default_factory=dict)
 
     def memo(self, key: str, make: Callable[[], Any]) -> Any:
-        if key not in self.cache:
-            self.cache[key] = make()
-        return self.cache[key]
+        try:
+            return self.cache[key]
+        except KeyError:
+            got = self.cache[key] = make()
+            return got
 
 
 # ---------------------------------------------------------------------------
@@ -101,9 +103,12 @@ def number(f: Field | None) -> float | None:
 def amount(f: Field | None) -> float | None:
     """An amount cell of a fixed table: blank (or missing) counts as 0 — clerks leave
     rows they have no money in empty — while unreadable cells give None."""
-    if f is None or f.status in ("blank", "missing"):
+    if f is None:
         return 0.0
-    return number(f)
+    s = f.status
+    if s == "ok":
+        return f.number
+    return 0.0 if s in ("blank", "missing") else None
 
 
 def text(f: Field | None) -> str | None:
