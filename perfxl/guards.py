@@ -14,7 +14,9 @@ for bad input.
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -111,11 +113,12 @@ def examine(path: str | Path, limits: Limits | None = None) -> Inspection:
     if is_lock_file(p):
         return ins.refuse(F009(None, None, actual=p.name))
     try:
-        size = p.stat().st_size
+        st = os.stat(p)
     except OSError as e:
         return ins.refuse(F001(None, None, detail=f"无法打开 cannot open: {e.strerror or e}"))
-    if not p.is_file():
+    if not stat.S_ISREG(st.st_mode):
         return ins.refuse(F001(None, None, detail="不是文件 not a file"))
+    size = st.st_size
     if size == 0:
         return ins.refuse(F004(None, None, actual=0))
     if size > limits.max_file_mb * MB:
@@ -123,13 +126,16 @@ def examine(path: str | Path, limits: Limits | None = None) -> Inspection:
     try:
         with open(p, "rb") as fh:
             head = fh.read(8)
+            # A zip (every xlsx) is at most max_file_mb: read whole, once; its parts are
+            # then sliced from memory.
+            data = head + fh.read() if head.startswith(ZIP_MAGICS) else None
     except OSError as e:
         return ins.refuse(F001(None, None, detail=f"无法打开 cannot open: {e.strerror or e}"))
     try:
         if head.startswith(OLE2_MAGIC):
             _examine_ole2(p, ins)
-        elif head.startswith(ZIP_MAGICS):
-            _examine_zip(p, ins, limits)
+        elif data is not None:
+            _examine_zip(data, ins, limits)
         else:
             ins.refuse(F003(None, None, detail=_sniff(p)))
     except Exception as e:  # noqa: BLE001 - a guard must never raise on hostile bytes
@@ -211,9 +217,10 @@ def _find_names(p: Path, names: tuple[str, ...]) -> set[str]:
     return found
 
 
-def _examine_zip(p: Path, ins: Inspection, limits: Limits) -> None:
+def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
+    raw = io.BytesIO(data)
     try:
-        zf = zipfile.ZipFile(p)
+        zf = zipfile.ZipFile(raw)
     except Exception as e:  # noqa: BLE001 - BadZipFile, NotImplementedError (bad version), OSError…
         ins.refuse(F001(None, None, detail=f"压缩结构损坏 damaged zip: {type(e).__name__}: {e}"))
         return
@@ -254,12 +261,6 @@ def _examine_zip(p: Path, ins: Inspection, limits: Limits) -> None:
         if "xl/vbaProject.bin" in names:
             ins.findings.append(F012(None, None))
         tall: list[tuple[str, int]] = []
-        try:
-            # The file is at most max_file_mb: read once, every part is sliced from memory.
-            raw = io.BytesIO(p.read_bytes())
-        except OSError as e:
-            ins.refuse(F001(None, None, detail=f"无法打开 cannot open: {e.strerror or e}"))
-            return
         try:
             for i in infos:
                 low = i.filename.lower()

@@ -50,7 +50,7 @@ class Field:
 
     Not declared frozen: a frozen dataclass's ``__init__`` sets each attribute through
     ``object.__setattr__`` and costs three times as much, and a workbook makes hundreds.
-    ``number`` is worked out once here, since rules ask for it hundreds of times a unit.
+    ``number`` and ``ok`` are worked out once here: rules ask for them hundreds of times a unit.
     """
 
     value: Any
@@ -62,6 +62,7 @@ class Field:
     formula: bool = False  # the cell is known to hold a formula (a computed cell)
     # The finite number this field holds, else None (blank, text, unreadable, NaN).
     number: float | None = field(init=False, repr=False, compare=False)
+    ok: bool = field(init=False, repr=False, compare=False)  # status == "ok"
 
     def __init__(self, value: Any, sheet: str | None, cell: str | None, raw: Any = None, status: Status = "ok",
                  converted: bool = False, formula: bool = False) -> None:
@@ -72,6 +73,7 @@ class Field:
         self.status = status
         self.converted = converted
         self.formula = formula
+        self.ok = status == "ok"
         # A finite float, by far the common case, is told by ``v - v == 0`` (NaN and ±inf fail).
         if status != "ok" or value.__class__ is str:
             self.number = None
@@ -86,10 +88,6 @@ class Field:
         if self.sheet is None or self.cell is None:
             return None
         return f"{self.sheet}!{self.cell}"
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
 
     @property
     def blank(self) -> bool:

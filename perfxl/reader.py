@@ -690,10 +690,10 @@ class _Reader:
         wanted = _header_labels(spec, aliases)
         best, best_n = None, 0
         for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
-            n = 0
-            for v in grid[r]:
-                if v.__class__ is str and v and _norm(v) in wanted:
-                    n += 1
+            texts = [v for v in grid[r] if v.__class__ is str and v]
+            if len(texts) <= best_n:
+                continue  # cannot hold more labels than the best row: no need to look
+            n = sum(1 for v in texts if _norm(v) in wanted)
             if n > best_n:
                 best, best_n = r, n
         first = _norm(spec.columns[0].label)
@@ -701,9 +701,8 @@ class _Reader:
             return None
         colmap: dict[str, int] = {}
         extras: list[tuple[int, str]] = []
-        for c in range(len(grid[best])):
-            v = _get(grid, best, c)
-            if v is None:
+        for c, v in enumerate(grid[best]):
+            if v is None or v == "":
                 continue
             key = wanted.get(_norm(v))
             if key is None:
@@ -836,6 +835,7 @@ def _fixed_rows(rd: _Reader, t: _Table, aliases: dict) -> dict[str, tuple[int | 
     label_col = t.col(spec.columns[0].key)
     labels = rd.labels_in_column(spec.name, label_col, t.header + 1) if t.header is not None and label_col is not None else {}
     cols, name, cell = t.cols, spec.name, rd.cell
+    grid = rd.book.grids[name] if t.header is not None else []
     for row, plan in _row_plan(spec):
         r = _find_label(labels, row.label, aliases) if labels else None
         if r is None:
@@ -844,10 +844,17 @@ def _fixed_rows(rd: _Reader, t: _Table, aliases: dict) -> dict[str, tuple[int | 
             out[row.key] = (None, {c.key: _absent(name, spec.cell(row.key, c.key)) for c in spec.columns})
             continue
         fields: dict[str, Field] = {}
+        cells = grid[r]  # r was found in this grid
+        n = len(cells)
+        a1s = _A1_TABLE[r] if r < len(_A1_TABLE) else None
         for key, kind, computed in plan:
             c = cols.get(key)
             if c is None:
                 fields[key] = _absent(name, addr(r + 1, spec.col_of(key)))
+                continue
+            raw = cells[c] if c < n else None
+            if raw.__class__ is float and a1s is not None and c < _A1_COLS and kind in _FLOAT_KINDS and raw - raw == 0:
+                fields[key] = Field(raw, name, a1s[c], raw, "ok", False, computed)  # most cells: as cell() would
             else:
                 fields[key] = cell(name, r, c, kind, computed=computed)
         out[row.key] = (r + 1, fields)

@@ -16,6 +16,7 @@ and :data:`SPECS` maps a template id to its spec.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 __all__ = [
@@ -215,24 +216,24 @@ class TableSheet:
                 return i + 1
         raise KeyError(key)
 
+    @cached_property
+    def _columns_by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
+    @cached_property
+    def _rows_by_key(self) -> dict[str, tuple[int, RowSpec]]:
+        return {r.key: (self.first_row + i, r) for i, r in enumerate(self.rows)}
+
     def column(self, key: str) -> Column:
-        for c in self.columns:
-            if c.key == key:
-                return c
-        raise KeyError(key)
+        # Rules ask this for every row they judge: a dict, not a scan.
+        return self._columns_by_key[key]
 
     def row_of(self, key: str) -> int:
         """The 1-based template row of a fixed row key."""
-        for i, r in enumerate(self.rows):
-            if r.key == key:
-                return self.first_row + i
-        raise KeyError(key)
+        return self._rows_by_key[key][0]
 
     def row_spec(self, key: str) -> RowSpec:
-        for r in self.rows:
-            if r.key == key:
-                return r
-        raise KeyError(key)
+        return self._rows_by_key[key][1]
 
     def row_en(self, key: str) -> str:
         """English name of a fixed row, for English messages."""

@@ -107,8 +107,10 @@ def budget_always(unit: Unit, ctx: RuleContext, key: str, cols: tuple[str, ...],
         # Every total balances (the usual case): a cell's only candidate is its value as
         # read, so there is nothing to work out or remember.
         row = unit.budget.get(key)
-        values = [amount(row.amount(c)) for c in cols] if row is not None else [None]
-        return all(v is not None for v in values) and bool(pred(*values))
+        if row is None:
+            return False
+        values = [amount(getattr(row, c)) for c in cols]
+        return None not in values and bool(pred(*values))
     # Many rules ask about the same cells: each cell's candidates are worked out once per unit.
     options = [ctx.memo(f"budget-candidates:{key}:{c}", lambda c=c: candidates(fails, unit.budget, key, c, BUDGET))
                for c in cols]

@@ -179,14 +179,21 @@ def balance_failures(
         values = {key: amount(row.amount(col)) for key, row in rows.items() if row is not None}
         value = values.get
         direct: dict[tuple[str, tuple[str, ...]], float] = {}
+        # A total next to an unreadable cell (in any of its decompositions) is not judged:
+        # the reader's V finding stands there, and a formula total's cached value has
+        # silently skipped it.
+        unreadable: set[str] = set()
         for total, parts in sheet.balances:
             vals = [value(p) for p in parts]
             t = value(total)
-            if t is None or any(v is None for v in vals):
+            if t is None or None in vals:
+                unreadable.add(total)
                 continue
             s = math.fsum(vals)  # type: ignore[arg-type]
             if not close(t, s, tol):
                 direct[(total, parts)] = s
+        if not direct:
+            continue  # the usual case: every total of this column balances
         failing_totals = {t for (t, _p) in direct}
         # A formula total whose cached value only misses parts typed as text (Excel's SUM
         # skips text; the reader's V001 stands there) is a consequence, in every
@@ -200,10 +207,6 @@ def balance_failures(
             t = value(total)
             if texts and t is not None and close(t, math.fsum(value(p) for p in parts if p not in texts), tol):  # type: ignore[misc]
                 text_explained.add(total)
-        # A total next to an unreadable cell (in any of its decompositions) is not judged:
-        # the reader's V finding stands there, and a formula total's cached value has
-        # silently skipped it.
-        unreadable = {t for t, ps in sheet.balances if value(t) is None or any(value(p) is None for p in ps)}
         reported: set[str] = set()
         for (total, parts), s in direct.items():
             t = value(total)
