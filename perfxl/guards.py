@@ -217,10 +217,113 @@ def _find_names(p: Path, names: tuple[str, ...]) -> set[str]:
     return found
 
 
+_EOCD = struct.Struct("<4s4H2LH")  # end of central directory record (22 bytes)
+_CDH = struct.Struct("<4s6H3L5H2L")  # central directory file header (46 bytes)
+
+
+@dataclass(slots=True)
+class _Member:
+    """What the guard reads of a zip member (the names of :class:`zipfile.ZipInfo`)."""
+
+    filename: str
+    flag_bits: int
+    compress_type: int
+    compress_size: int
+    file_size: int
+    header_offset: int
+    index: int  # position in the central directory
+
+
+def _plain_directory(data: bytes) -> list[_Member] | None:
+    """The members of a plain zip — one disk, no zip64, no archive comment, nothing
+    before the first member, well-formed extra fields: what spreadsheet programs write —
+    read straight from the central directory; None for anything else, which
+    :class:`zipfile.ZipFile` then reads (and refuses as it sees fit).  zipfile costs
+    more than the rest of the guard's work on a small workbook."""
+    end = len(data) - _EOCD.size
+    if end < 0:
+        return None
+    sig, disk, cd_disk, n_disk, n, cd_size, cd_off, comment = _EOCD.unpack_from(data, end)
+    if (sig != b"PK\x05\x06" or comment or disk or cd_disk or n_disk != n or n == 0xFFFF
+            or cd_off + cd_size != end or data[end - 20:end - 16] == b"PK\x06\x07"):
+        return None
+    out: list[_Member] = []
+    pos = cd_off
+    for index in range(n):
+        if pos + _CDH.size > end:
+            return None
+        (sig, _made, need, flags, method, _t, _d, _crc, csize, usize, nlen, xlen, clen,
+         _disk, _iattr, _eattr, offset) = _CDH.unpack_from(data, pos)
+        if sig != b"PK\x01\x02" or 0xFFFFFFFF in (csize, usize, offset) or need > zipfile.MAX_EXTRACT_VERSION:
+            return None
+        name = data[pos + 46:pos + 46 + nlen]
+        extra = data[pos + 46 + nlen:pos + 46 + nlen + xlen]
+        while len(extra) >= 4:  # zipfile refuses a corrupt extra field; zip64 data is its to read
+            tp, ln = struct.unpack_from("<HH", extra)
+            if ln + 4 > len(extra) or tp == 1:
+                return None
+            extra = extra[ln + 4:]
+        if b"\x00" in name:
+            return None
+        try:
+            filename = name.decode("utf-8" if flags & 0x800 else "cp437")
+        except UnicodeDecodeError:
+            return None
+        out.append(_Member(filename, flags, method, csize, usize, offset, index))
+        pos += 46 + nlen + xlen + clen
+    return out if pos == end else None
+
+
+class _Zip:
+    """A zip's member list — from :func:`_plain_directory` when the zip is plain — with
+    a :class:`zipfile.ZipFile` opened only when something needs more than the list (an
+    ODS's content, a member neither stored nor deflated)."""
+
+    def __init__(self, raw: io.BytesIO, data: bytes):
+        self._raw = raw
+        self._zf: zipfile.ZipFile | None = None
+        infos = _plain_directory(data)
+        if infos is None:
+            self._zf = zipfile.ZipFile(raw)  # raises for a damaged zip
+        self._infos: list = infos if infos is not None else self._zf.infolist()  # type: ignore[union-attr]
+
+    def infolist(self) -> list:
+        return self._infos
+
+    def _real(self) -> zipfile.ZipFile:
+        if self._zf is None:
+            self._zf = zipfile.ZipFile(self._raw)
+        return self._zf
+
+    def _info(self, member: str | _Member | zipfile.ZipInfo) -> str | zipfile.ZipInfo:
+        return self._real().infolist()[member.index] if isinstance(member, _Member) else member
+
+    def open(self, member: str | _Member | zipfile.ZipInfo):  # noqa: ANN201 - a zipfile.ZipExtFile
+        return self._real().open(self._info(member))
+
+    def read(self, member: str | _Member | zipfile.ZipInfo) -> bytes:
+        return self._real().read(self._info(member))
+
+    def close(self) -> None:
+        if self._zf is not None:
+            self._zf.close()
+
+    def __enter__(self) -> _Zip:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# What the scans below accept: a real zip or the guard's lazy one, and their members.
+ZipLike = "zipfile.ZipFile | _Zip"
+MemberLike = "zipfile.ZipInfo | _Member"
+
+
 def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
     raw = io.BytesIO(data)
     try:
-        zf = zipfile.ZipFile(raw)
+        zf = _Zip(raw, data)
     except Exception as e:  # noqa: BLE001 - BadZipFile, NotImplementedError (bad version), OSError…
         ins.refuse(F001(None, None, detail=f"压缩结构损坏 damaged zip: {type(e).__name__}: {e}"))
         return
@@ -316,7 +419,7 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return {name: part for part, name in _sheet_names(zf).items()}
 
 
-def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_names(zf: ZipLike) -> dict[str, str]:
     """Worksheet part → sheet name, best effort (regex over workbook.xml and its rels)."""
     import html
 
@@ -360,7 +463,7 @@ def _ods_filled_cells(body: bytes) -> int:
     return filled
 
 
-def _ods_tall_tables(zf: zipfile.ZipFile, limits: Limits) -> list[tuple[str, int]]:
+def _ods_tall_tables(zf: ZipLike, limits: Limits) -> list[tuple[str, int]]:
     """ODS tables whose rows holding values (after repeats) exceed ``max_rows``, or
     whose filled cells exceed ``max_rows × MAX_CELLS_PER_ROW``.  Empty repeated rows
     (LibreOffice writes a million styled empty rows at the end of every sheet) are fine.
@@ -413,7 +516,7 @@ def _ods_tall_tables(zf: zipfile.ZipFile, limits: Limits) -> list[tuple[str, int
     return out
 
 
-def _is_ods(zf: zipfile.ZipFile, names: set[str]) -> bool:
+def _is_ods(zf: ZipLike, names: set[str]) -> bool:
     if "mimetype" in names:
         try:
             with zf.open("mimetype") as fh:
@@ -472,7 +575,7 @@ def _far_ref(data: bytes, max_rows: int) -> int | None:
     return None
 
 
-def _far_cell(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fh: BinaryIO, max_rows: int) -> int | None:
+def _far_cell(zf: ZipLike, info: MemberLike, fh: BinaryIO, max_rows: int) -> int | None:
     """A cell or row beyond ``max_rows`` (or beyond column ZZ) anywhere in a sheet part,
     whatever its <dimension> says: calamine sizes a sheet by its farthest cell, so one
     cell at XFD1048576 in a 20 KB file makes it allocate half a terabyte and abort.
@@ -509,7 +612,7 @@ def _carry(buf: bytes) -> bytes:
     return _XML_WS_RE.sub(b" ", buf[len(buf) - m.end():])
 
 
-def _inflate_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fh: BinaryIO, size: int = 1 << 20):
+def _inflate_chunks(zf: ZipLike, info: MemberLike, fh: BinaryIO, size: int = 1 << 20):
     """A member's bytes in chunks of about ``size``, read straight from the file for
     deflated members (zipfile's reader costs more than the scan)."""
     if not info.flag_bits & 1 and info.compress_type == zipfile.ZIP_DEFLATED:
@@ -541,7 +644,7 @@ def _inflate_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fh: BinaryIO, si
             yield chunk
 
 
-def _inflate_whole(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fh: BinaryIO) -> bytes:
+def _inflate_whole(zf: ZipLike, info: MemberLike, fh: BinaryIO) -> bytes:
     """A member's bytes, inflated in one call for a deflated member.  Never more than
     its declared size: a part that inflates beyond it is cut there (calamine, which
     trusts the data, is then stopped by the declared-size limits anyway)."""
@@ -554,7 +657,7 @@ def _inflate_whole(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fh: BinaryIO) -> 
         return f.read(info.file_size + 1)
 
 
-def _raw_member(info: zipfile.ZipInfo, fh: BinaryIO) -> bytes | None:
+def _raw_member(info: MemberLike, fh: BinaryIO) -> bytes | None:
     """The stored (compressed) bytes of a member, read after its local header."""
     fh.seek(info.header_offset)
     hdr = fh.read(30)
@@ -573,7 +676,7 @@ def _head_of(body: bytes) -> bytes:
     return head
 
 
-def _prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fh: BinaryIO | None = None) -> bytes:
+def _prolog(zf: ZipLike, info: MemberLike, fh: BinaryIO | None = None) -> bytes:
     """The first bytes of a part: 4 KB, or up to PROLOG_BYTES when no root element shows
     in the first 4 KB (inflating only what is needed keeps the guard cheap).
 
@@ -593,7 +696,7 @@ def _prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fh: BinaryIO | None = No
         return head
 
 
-def _inflate_head(fh: BinaryIO, info: zipfile.ZipInfo) -> bytes:
+def _inflate_head(fh: BinaryIO, info: MemberLike) -> bytes:
     if info.compress_type == zipfile.ZIP_STORED:
         head = fh.read(min(info.file_size, 4096))
         if len(head) == 4096 and not _ROOT_RE.search(head):

@@ -596,6 +596,8 @@ class _Reader:
         cls = raw.__class__
         if cls is float and kind in _FLOAT_KINDS and math.isfinite(raw):
             return Field(raw, sheet, a1, raw, "ok", formula=computed)  # the common case, fast
+        if cls is float and kind == "int" and raw.is_integer():  # (is_integer: finite too)
+            return Field(int(raw), sheet, a1, raw, "ok", formula=computed)  # as parse_int reads it
         if cls is str and kind in _TEXT_KINDS and len(raw) <= self.max_chars:
             v = raw.strip()
             if v and v.upper() not in ERROR_VALUES:

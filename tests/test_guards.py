@@ -368,3 +368,46 @@ def test_far_ref_prescan_agrees_on_random_references():
             z.writestr("xl/worksheets/sheet1.xml", data)
         with zipfile.ZipFile(buf) as zf:
             assert _far_ref(data, 5000) == _far_cell(zf, zf.infolist()[0], buf, 5000), data
+
+
+def test_plain_zip_directory_reads_as_zipfile_does(seed, tmp_path):
+    """The guard's own reading of a plain zip's central directory gives exactly the
+    members zipfile gives; anything it does not read (damage, zip64, a comment, a
+    prefix) is left to zipfile — never accepted where zipfile would refuse."""
+    import io
+    import random
+
+    from perfxl.guards import _plain_directory
+
+    def members(data: bytes):
+        try:
+            infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        except Exception:  # noqa: BLE001 - zipfile refuses: the fast read must not accept
+            return None
+        return [(i.filename, i.flag_bits, i.compress_type, i.compress_size, i.file_size, i.header_offset)
+                for i in infos]
+
+    base = seed.read_bytes()
+    fast = _plain_directory(base)
+    assert fast is not None and [(m.filename, m.flag_bits, m.compress_type, m.compress_size, m.file_size,
+                                  m.header_offset) for m in fast] == members(base)
+    comment = io.BytesIO()
+    with zipfile.ZipFile(comment, "w") as z:
+        z.writestr("a.xml", "<a/>")
+        z.comment = b"note"
+    assert _plain_directory(comment.getvalue()) is None and members(comment.getvalue())
+    assert _plain_directory(b"junk" + base) is None  # a prefix: zipfile's to read
+
+    rng = random.Random(3)
+    accepted = 0
+    for _ in range(1500):
+        b = bytearray(base)
+        for _ in range(rng.randint(1, 4)):  # mostly in the central directory, at the end
+            i = rng.randrange(len(b) - 1500, len(b)) if rng.random() < 0.9 else rng.randrange(len(b))
+            b[i] = rng.randrange(256)
+        got = _plain_directory(bytes(b))
+        if got is not None:
+            accepted += 1
+            assert [(m.filename, m.flag_bits, m.compress_type, m.compress_size, m.file_size, m.header_offset)
+                    for m in got] == members(bytes(b))
+    assert accepted > 100  # damage outside the directory still reads the fast way
