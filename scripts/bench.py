@@ -12,7 +12,8 @@ the generator, so reruns don't regenerate; ``--inputs DIR`` measures given workb
 instead) and measures, on the same files:
 
 - floor-read   a bare python-calamine read of every sheet of every file;
-- check        ``perfxl.check.check_file`` in-process (read + check + score) per file;
+- check        ``perfxl.check.check_file`` in-process (read + check + score) per file
+               (floor-read and check passes alternate, five of each, the fastest kept);
 - floor-write  an openpyxl load + save of every file;
 - batch        ``perfxl batch INPUT -o OUT --jobs 1`` and ``--jobs 2``, wall time (subprocess);
 - peak RSS     of the batch process tree at N/10 and N (the parent, a forkserver and every
@@ -277,20 +278,7 @@ def timed_loop(files: list[Path], fn: Callable[[Path], Any], warmup: bool = True
     return time.perf_counter() - t0, time.process_time() - c0, out
 
 
-def best_of(rounds: int, files: list[Path], fn: Callable[[Path], Any]) -> tuple[float, float, list[Any]]:
-    """The fastest of ``rounds`` passes (wall, its CPU, results): the least disturbed by
-    other work on the machine."""
-    best: tuple[float, float, list[Any]] | None = None
-    for i in range(max(1, rounds)):
-        got = timed_loop(files, fn, warmup=i == 0)
-        if best is None or got[0] < best[0]:
-            best = got
-    assert best is not None
-    return best
-
-
-def floor_read(files: list[Path], rounds: int = 1) -> Measurement:
-    m = Measurement("floor_read", "floor-read (python-calamine, every sheet)")
+def _floor_read_one() -> Callable[[Path], int]:
     from python_calamine import CalamineWorkbook
 
     def read(p: Path) -> int:
@@ -302,27 +290,57 @@ def floor_read(files: list[Path], rounds: int = 1) -> Measurement:
         wb.close()
         return cells
 
-    total, cpu, cells = best_of(rounds, files, read)
-    m.cpu_s = cpu
-    m.note = f"best of {rounds} passes" if rounds > 1 else ""
-    return m.done(total, len(files), cells=sum(cells))
+    return read
 
 
-def check_in_process(files: list[Path], rounds: int = 1) -> Measurement:
-    m = Measurement("check", "check in-process (read + check + score)")
+def _check_one() -> Callable[[Path], Any] | str:
     got = api("perfxl.check", "check_file", "CheckOptions")
     if isinstance(got, str):
-        m.note = got
-        return m
+        return got
     check_file, CheckOptions = got
     from perfxl.rulebook import load_rulebook
 
     opts = CheckOptions(rulebook=load_rulebook(None))
-    total, m.cpu_s, reports = best_of(rounds, files, lambda p: check_file(p, opts))
-    unreadable = sum(1 for r in reports if not getattr(r, "readable", True))
-    errors = sum(1 for r in reports if getattr(r, "errors", 0))
-    m.note = (f"best of {rounds} passes; " if rounds > 1 else "") + f"{errors} with errors, {unreadable} unreadable"
-    return m.done(total, len(files), with_errors=errors, unreadable=unreadable)
+    return lambda p: check_file(p, opts)
+
+
+def in_process(files: list[Path], rounds: int, keys: list[str]) -> dict[str, Measurement]:
+    """floor-read and check (those of ``keys``), their passes interleaved round by round
+    (floor, check, floor, check …) and the fastest pass of each kept: a ratio of two
+    measurements is then taken at the same moments of the machine's load, not minutes
+    apart."""
+    out = {
+        "floor_read": Measurement("floor_read", "floor-read (python-calamine, every sheet)"),
+        "check": Measurement("check", "check in-process (read + check + score)"),
+    }
+    passes: dict[str, Callable[[Path], Any]] = {}
+    for key in keys:
+        fn = _floor_read_one() if key == "floor_read" else _check_one()
+        if isinstance(fn, str):
+            out[key].note = fn
+        else:
+            passes[key] = fn
+    best: dict[str, tuple[float, float, list[Any]]] = {}
+    for i in range(max(1, rounds)):
+        for key, fn in passes.items():
+            got = timed_loop(files, fn, warmup=i == 0)
+            if key not in best or got[0] < best[key][0]:
+                best[key] = got
+    how = f"best of {rounds} interleaved passes" if rounds > 1 else ""
+    if "floor_read" in best:
+        total, cpu, cells = best["floor_read"]
+        m = out["floor_read"]
+        m.cpu_s, m.note = cpu, how
+        m.done(total, len(files), cells=sum(cells))
+    if "check" in best:
+        total, cpu, reports = best["check"]
+        m = out["check"]
+        unreadable = sum(1 for r in reports if not getattr(r, "readable", True))
+        errors = sum(1 for r in reports if getattr(r, "errors", 0))
+        m.cpu_s = cpu
+        m.note = (how + "; " if how else "") + f"{errors} with errors, {unreadable} unreadable"
+        m.done(total, len(files), with_errors=errors, unreadable=unreadable)
+    return {k: out[k] for k in keys}
 
 
 def floor_write(files: list[Path], scratch: Path) -> Measurement:
@@ -339,6 +357,16 @@ def floor_write(files: list[Path], scratch: Path) -> Measurement:
     finally:
         shutil.rmtree(out, ignore_errors=True)
     return m.done(total, len(files))
+
+
+def merge_halves(a: Measurement, b: Measurement) -> Measurement:
+    """One measurement of two timed halves of the same files (b may have failed)."""
+    if b.status != "ok":
+        a.note = f"second half: {b.note or b.status}"
+        return a
+    m = Measurement(a.key, a.label, cpu_s=(a.cpu_s or 0) + (b.cpu_s or 0),
+                    note="half before, half after batch --jobs 1")
+    return m.done((a.total_s or 0) + (b.total_s or 0), a.n + b.n)
 
 
 # ------------------------------------------------------------------ subprocesses
@@ -863,10 +891,30 @@ def main(argv: Iterable[str] | None = None) -> int:
         files, cache, how = prepared
         info["inputs"] = f"{how}; cache {cache}"
         inputs = files[0].parent
-        measure("floor_read", lambda: floor_read(files, 1 if args.quick else 3))
-        measure("check", lambda: check_in_process(files, 1 if args.quick else 3))
-        measure("floor_write", lambda: floor_write(files, scratch))
+        pair = [k for k in ("floor_read", "check") if only is None or k in only]
+        for k in ("floor_read", "check"):
+            if k not in pair:
+                ms[k] = Measurement(k, labels[k], note="skipped (--only)")
+        if pair:
+            log(f"[bench] {' and '.join(labels[k] for k in pair)}, interleaved …")
+            t0 = time.perf_counter()
+            try:
+                ms.update(in_process(files, 1 if args.quick else 5, pair))
+            except Exception as e:  # noqa: BLE001 - report the failure on its lines, go on
+                for k in pair:
+                    ms[k] = Measurement(k, labels[k], status="error", note=f"error ({type(e).__name__}: {e})")
+            for k in pair:
+                ms[k].key, ms[k].label = k, labels[k]
+            log(f"[bench]   done in {time.perf_counter() - t0:.1f} s")
+        # floor-write's two halves are timed just before and just after batch --jobs 1, so
+        # a change in the machine's speed during those minutes weighs on both sides.
+        half = max(1, len(files) // 2)
+        measure("floor_write", lambda: floor_write(files[:half], scratch))
         measure("batch_j1", lambda: batch_run("batch_j1", "", inputs, n, 1, scratch))
+        if len(files) > half and ms["floor_write"].status == "ok":
+            first = ms["floor_write"]
+            measure("floor_write", lambda: floor_write(files[half:], scratch))
+            ms["floor_write"] = merge_halves(first, ms["floor_write"])
         measure("batch_j2", lambda: batch_run("batch_j2", "", inputs, n, 2, scratch))
         measure("parallel_ceiling", lambda: parallel_ceiling(2, 600_000 if args.quick else 3_000_000))
         measure("rss_small", lambda: batch_run("rss_small", "", subset_dir(cache, files, n_small), n_small, 2, scratch))
