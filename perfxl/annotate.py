@@ -467,19 +467,25 @@ def _score_sheet(wb: Workbook, st: _Styles, card: ScoreCard | None, rulebook: Ru
         if diff is not None and abs(diff) > tol + 1e-9:
             st.fill(ws.cell(row, 9), amber)
 
+    def row_cells(row: int) -> list[Any]:
+        # The row's ten cells, looked up once (ws.cell is a costly call, and every cell is
+        # styled and filled below); index 0 is column A.
+        return [ws.cell(row, c) for c in range(1, 11)]
+
     def subtotal(label: str, weight: float | None, self_score: float | None, score: float | None,
                  diff: float | None, note: str = "") -> None:
         nonlocal r
-        for c in range(1, 11):
-            st.font(ws.cell(r, c), bold=True)
-            st.fill(ws.cell(r, c), _SUBTOTAL_FILL)
-        set_text(ws.cell(r, 1), label)
-        _num(ws.cell(r, 6), weight)
-        _num(ws.cell(r, 7), self_score)
-        _num(ws.cell(r, 8), score)
+        cells = row_cells(r)
+        for cell in cells:
+            st.font(cell, bold=True)
+            st.fill(cell, _SUBTOTAL_FILL)
+        set_text(cells[0], label)
+        _num(cells[5], weight)
+        _num(cells[6], self_score)
+        _num(cells[7], score)
         diff_cell(r, diff)
         if note:
-            set_text(ws.cell(r, 10), note)
+            set_text(cells[9], note)
         r += 1
 
     by_level: dict[str, list[Any]] = defaultdict(list)
@@ -489,29 +495,30 @@ def _score_sheet(wb: Workbook, st: _Styles, card: ScoreCard | None, rulebook: Ru
     for level in level_order:
         for s in by_level.get(level, []):
             ind = s.indicator
-            set_text(ws.cell(r, 1), level)
-            set_text(ws.cell(r, 2), _text(ind.level2))
-            set_text(ws.cell(r, 3), _text(ind.name))
-            set_text(ws.cell(r, 4), _text(ind.direction))
+            cells = row_cells(r)
+            set_text(cells[0], level)
+            set_text(cells[1], _text(ind.level2))
+            set_text(cells[2], _text(ind.name))
+            set_text(cells[3], _text(ind.direction))
             cell = ind.self_score.cell or (f"{col_letter(INDICATORS.col_of('self_score'))}{ind.row}" if ind.row else None)
             if cell:
-                where = ws.cell(r, 5)
+                where = cells[4]
                 set_text(where, f"{INDICATORS.name}!{cell}")
                 if INDICATORS.name in wb.sheetnames:
                     where.hyperlink = Hyperlink(ref=where.coordinate, location=internal_link(INDICATORS.name, cell),
                                                 display=where.value)
                     st.font(where, color="FF0563C1", underline="single")
-            _num(ws.cell(r, 6), s.weight)
-            _num(ws.cell(r, 7), s.self_score)
-            _num(ws.cell(r, 8), s.score)
+            _num(cells[5], s.weight)
+            _num(cells[6], s.self_score)
+            _num(cells[7], s.score)
             diff_cell(r, s.diff)
             note = _score_note(s)
             if note:
-                set_text(ws.cell(r, 10), note)
-            for c in range(1, 11):
+                set_text(cells[9], note)
+            for c, one in enumerate(cells, start=1):
                 if c != 5:
-                    st.font(ws.cell(r, c))
-                st.alignment(ws.cell(r, c), wrap_text=True, vertical="top")
+                    st.font(one)
+                st.alignment(one, wrap_text=True, vertical="top")
             _fit_row(ws, r, {3: 30, 10: 48})
             r += 1
         lv = card.levels.get(level)
