@@ -39,6 +39,7 @@ from perfxl.rules.file import (
     F010,
     F011,
     F012,
+    F023,
 )
 
 __all__ = ["Inspection", "examine", "inspect_file", "is_lock_file", "sheet_parts", "FORMATS"]
@@ -163,11 +164,14 @@ def _sniff(p: Path) -> str:
         return "XML 文件（可能是 Excel 2003 XML 表格）an XML file"
     if head.startswith(b"{\\rtf"):
         return "RTF 文档 an RTF document"
-    try:
-        head.decode("utf-8")
-        return "文本文件（如 CSV）a text file such as CSV"
-    except UnicodeDecodeError:
-        pass
+    if head.startswith(b"MZ"):
+        return "Windows 程序或自解压文件 a Windows program or self-extracting archive"
+    if b"\x00" not in head:  # NUL bytes decode as UTF-8 too, but no text file holds them
+        try:
+            head.decode("utf-8")
+            return "文本文件（如 CSV）a text file such as CSV"
+        except UnicodeDecodeError:
+            pass
     return "无法识别的内容 unrecognised content"
 
 
@@ -363,7 +367,8 @@ def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
                     return
         if "xl/vbaProject.bin" in names:
             ins.findings.append(F012(None, None))
-        tall: list[tuple[str, int]] = []
+        tall: list[tuple[str, int]] = []  # (part, row) below max_rows
+        wide: list[tuple[str, str]] = []  # (part, reference) beyond column ZZ
         try:
             for i in infos:
                 low = i.filename.lower()
@@ -392,8 +397,11 @@ def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
                     else:
                         far = (_far_ref(body, limits.max_rows) if body is not None
                                else _far_cell(zf, i, raw, limits.max_rows))
-                        if far is not None:
-                            tall.append((i.filename, far))
+                        kind = far_kind(far, limits.max_rows) if far is not None else None
+                        if kind is not None and kind[0] == "rows":
+                            tall.append((i.filename, kind[1]))
+                        elif kind is not None:
+                            wide.append((i.filename, far))
             if ins.fmt == "ods":
                 tall.extend(_ods_tall_tables(zf, limits))
             if tall:  # name the sheet (the parts are known to be free of DTDs by now)
@@ -401,6 +409,11 @@ def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
                 name = _sheet_names(zf).get(part) if ins.fmt == "xlsx" else part
                 ins.refuse(F007(name, None, expected=limits.max_rows, actual=rows,
                                 sheet_name=name or part))
+                return
+            if wide:
+                part, ref = wide[0]
+                name = _sheet_names(zf).get(part)
+                ins.refuse(F023(name, None, expected=MAX_COLUMNS, actual=ref, sheet_name=name or part))
                 return
         except (zipfile.BadZipFile, zlib.error, struct.error, OSError, EOFError, ValueError, NotImplementedError) as e:
             ins.refuse(F001(None, None, detail=f"压缩数据损坏 damaged zip data: {type(e).__name__}: {e}"))
@@ -540,21 +553,32 @@ _REF_SHAPES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'\"", b"A" *
 def _far_ref_regex(max_rows: int) -> re.Pattern[bytes]:
     # Any quoting or spacing of the attribute; the (rare) matches are then checked to be
     # a real ' r=' attribute, not the end of another name ('paper=').
-    return re.compile(rb'r\s*=\s*["\']([A-Z]{3,}|[A-Z]{0,2}[0-9]{%d,})' % len(str(max_rows)))
+    return re.compile(rb'r\s*=\s*["\']([A-Z]{3,}[0-9]*|[A-Z]{0,2}[0-9]{%d,})' % len(str(max_rows)))
 
 
-def _far_match(m: re.Match[bytes], buf: bytes, max_rows: int) -> int | None:
+def _far_match(m: re.Match[bytes], buf: bytes, max_rows: int) -> str | None:
+    """The reference a match holds when it is a real ' r=' attribute beyond column ZZ or
+    below ``max_rows`` (see :func:`far_kind`), else None."""
     if buf[m.start() - 1:m.start()] not in (b" ", b"\t", b"\n", b"\r"):
         return None
     ref = m.group(1).decode()
+    return ref if far_kind(ref, max_rows) is not None else None
+
+
+def far_kind(ref: str, max_rows: int) -> tuple[str, int] | None:
+    """('columns', column) for a reference beyond column ZZ, ('rows', row) for one below
+    ``max_rows``, None for a reference within bounds ('A1', 'ZZ5000')."""
     letters = ref.rstrip("0123456789")
     if len(letters) >= 3:
-        return 10 ** 9  # beyond column ZZ: refuse as if endless
+        col = 0
+        for ch in letters:
+            col = col * 26 + ord(ch) - 64
+        return "columns", col
     row = int(ref[len(letters):] or 0)
-    return row if row > max_rows else None
+    return ("rows", row) if row > max_rows else None
 
 
-def _far_ref(data: bytes, max_rows: int) -> int | None:
+def _far_ref(data: bytes, max_rows: int) -> str | None:
     """:func:`_far_cell` over a whole inflated part.
 
     The exact scan is a regex tried at every 'r' — a third of a millisecond per sheet.
@@ -575,12 +599,12 @@ def _far_ref(data: bytes, max_rows: int) -> int | None:
     return None
 
 
-def _far_cell(zf: ZipLike, info: MemberLike, fh: BinaryIO, max_rows: int) -> int | None:
+def _far_cell(zf: ZipLike, info: MemberLike, fh: BinaryIO, max_rows: int) -> str | None:
     """A cell or row beyond ``max_rows`` (or beyond column ZZ) anywhere in a sheet part,
     whatever its <dimension> says: calamine sizes a sheet by its farthest cell, so one
     cell at XFD1048576 in a 20 KB file makes it allocate half a terabyte and abort.
 
-    Returns the offending row number (a huge number for a too-wide column), or None.
+    Returns the offending reference ('A999999', 'XFD1'), or None.
     Only candidates are parsed: row numbers with as many digits as ``max_rows`` and
     columns of three letters — normal sheets have none, so the scan is a C-speed search.
     """

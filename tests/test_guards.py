@@ -204,8 +204,8 @@ def test_ods_repeats_refused_before_parsing(tmp_path):
         assert ins.refused and [(f.code, f.sheet) for f in ins.findings] == [("F007", "基本信息")]
 
 
-@pytest.mark.parametrize("ref", ["XFD1048576", "AAA1", "A999999"])
-def test_far_cell_refused_whatever_the_dimension_says(seed, tmp_path, ref):
+@pytest.mark.parametrize("ref, code", [("XFD1048576", "F023"), ("AAA1", "F023"), ("A999999", "F007")])
+def test_far_cell_refused_whatever_the_dimension_says(seed, tmp_path, ref, code):
     """One cell far away makes calamine allocate rows × columns and abort the process:
     the guard finds it in the sheet XML, not only in <dimension>."""
     def far(data: bytes) -> bytes:
@@ -213,7 +213,32 @@ def test_far_cell_refused_whatever_the_dimension_says(seed, tmp_path, ref):
 
     path = bad.rewrite_part(seed, tmp_path / "far.xlsx", "xl/worksheets/sheet8.xml", far)
     ins = examine(path)
-    assert ins.refused and [(f.code, f.sheet) for f in ins.findings] == [("F007", "_perfxl")]
+    assert ins.refused and [(f.code, f.sheet) for f in ins.findings] == [(code, "_perfxl")]
+    # The message names what is wrong: the cell beyond column ZZ, or the row count.
+    assert (ref if code == "F023" else "999999") in ins.findings[0].message("zh")
+
+
+def test_a_far_cell_in_a_sheet_the_reader_skips_is_still_refused(seed, tmp_path):
+    """填报说明 is never parsed, but the file goes on to openpyxl and LibreOffice: still vetted."""
+    def far(data: bytes) -> bytes:
+        return data.replace(b"</sheetData>", b'<row r="9"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+
+    ins = examine(bad.rewrite_part(seed, tmp_path / "far.xlsx", "xl/worksheets/sheet1.xml", far))
+    assert [(f.code, f.sheet, f.actual) for f in ins.findings] == [("F023", "填报说明", "XFD1048576")]
+    assert "XFD1048576" in ins.findings[0].message("en") and "column ZZ" in ins.findings[0].message("en")
+
+
+def test_a_binary_that_is_not_a_workbook_is_not_called_text(tmp_path):
+    exe = tmp_path / "setup.xlsx"
+    exe.write_bytes(b"MZ" + b"\x00" * 200 + b"PK\x03\x04")
+    nul = tmp_path / "nul.xlsx"
+    nul.write_bytes(b"\x01\x00\x02\x00" * 100)
+    csv = tmp_path / "data.xlsx"
+    csv.write_text("单位,金额\n科协,1\n", "utf-8")
+    said = {p.name: examine(p).findings[0].message("en") for p in (exe, nul, csv)}
+    assert [examine(p).findings[0].code for p in (exe, nul, csv)] == ["F003"] * 3
+    assert "Windows program" in said["setup.xlsx"] and "text file" not in said["nul.xlsx"]
+    assert "text file" in said["data.xlsx"]
 
 
 def test_far_cell_guard_ignores_lookalike_attributes(seed, tmp_path):

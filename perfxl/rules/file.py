@@ -12,6 +12,7 @@ from perfxl.findings import rule
 __all__ = [
     "F001", "F002", "F003", "F004", "F005", "F006", "F007", "F008", "F009", "F010",
     "F011", "F012", "F013", "F014", "F015", "F016", "F017", "F018", "F019", "F020", "F021", "F022",
+    "F023",
 ]
 
 _WHAT_TO_DO = "请在 Excel 或 WPS 中打开后另存为 .xlsx，再重新提交。"
@@ -72,6 +73,14 @@ F007 = rule(
     "sheet “{sheet_name}” has {actual} rows, above the limit of {expected}; the file was not read",
     "自评表只有几十行；上万行的工作表多半是误操作（整列填充）或恶意文件。",
     "绩效指标 表被拖动填充到第 1048576 行",
+)
+F023 = rule(
+    "F023", "beyond-last-column", "error",
+    "单元格超出 ZZ 列", "a cell beyond column ZZ",
+    "工作表“{sheet_name}”在 {actual} 有内容，超出 ZZ 列（第 {expected} 列），已拒绝读取。",
+    "sheet “{sheet_name}” has content at {actual}, beyond column ZZ (column {expected}); the file was not read",
+    "自评表只用到前十几列；远在 ZZ 列之外的单元格多半是误操作或恶意文件，读取时会按整张表的行列分配内存。",
+    "填报说明 表的 XFD1048576 单元格被写入内容",
 )
 F008 = rule(
     "F008", "xml-entities", "error",
