@@ -541,13 +541,14 @@ def _check_options(options: BatchOptions, rulebook: Rulebook) -> Any:
     return CheckOptions(rulebook, select=tuple(options.select), ignore=tuple(options.ignore), year=options.year)
 
 
-def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> None:
-    """Add findings across files (X codes: the same unit twice, mixed years) to the rows.
+def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> dict[int, list[Finding]]:
+    """Add findings across files (X codes: the same unit twice, mixed years) to the rows;
+    returns them by row index.
 
     The workers hold the read units; here each file is represented by a skeleton unit
     with what the batch rules compare (name, year, credit code and their cells).  The
-    findings go into the summary, the CSV and the JSON; the annotated copies were already
-    written by the workers and do not show them.
+    findings go into the summary, the CSV and the JSON, and :func:`_annotate_again`
+    rewrites the annotated copies of the files they concern.
     """
     from perfxl.check import check_batch_rules
     from perfxl.model import Field, Unit
@@ -565,9 +566,11 @@ def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> None
                 profile[key] = Field(value, PROFILE.name, row.cells.get(key) or PROFILE.cell(key))
         reports.append(FileReport(path=row.path, unit=Unit(path=Path(row.path), profile=profile)))
     check_batch_rules(reports, options)
+    added: dict[int, list[Finding]] = {}
     for row, report in zip(rows, reports):
         if not report.findings:
             continue
+        added[row.index] = list(report.findings)
         detail = spool.get(row.index)
         detail.findings.extend(report.findings)
         spool.put(row.index, detail)
@@ -580,6 +583,29 @@ def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> None
                 row.infos += 1
         if row.status == STATUS_OK and row.errors:
             row.status = STATUS_FIX
+    return added
+
+
+def _annotate_again(rows: list[SummaryRow], added: dict[int, list[Finding]], tasks: Sequence[Task],
+                    rulebook: Rulebook) -> None:
+    """Rewrite the annotated copy of each file the batch rules flagged, so that the copy
+    a clerk receives shows the same findings as the summary.  They are few (the same unit
+    sent twice, a workbook of another year), so the file is simply read and annotated
+    again, here; should that fail, the copy the worker wrote stays."""
+    from perfxl.annotate import annotate
+    from perfxl.check import check_file
+
+    for row in rows:
+        extra = added.get(row.index)
+        if not extra or not row.annotated:
+            continue
+        task = tasks[row.index]
+        try:
+            report = check_file(Path(task.abspath), task.options)
+            if report.readable:
+                annotate(report, task.annotated_dest, rulebook=rulebook, extra=extra)
+        except Exception:  # noqa: BLE001 - the worker's copy stands; the summary has the findings
+            continue
 
 
 _STALE_TEMP_RE = re.compile(r"\.(.+)\.[0-9a-f]{8}\.tmp(\.\w+)")  # perfxl.safe's temporary names
@@ -704,7 +730,7 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
         else:
             _run_pool(tasks, jobs, fn, deliver)
         ordered = [rows[i] for i in sorted(rows)]
-        _batch_findings(ordered, spool, check_options)
+        _annotate_again(ordered, _batch_findings(ordered, spool, check_options), tasks, rulebook)
         outputs = write_outputs(out, ordered, lambda r: spool.get(r.index), info)
         _swap_annotated(staged_annotated, out)
     finally:

@@ -239,6 +239,18 @@ def test_the_same_unit_twice_is_a_batch_finding(seed_data: dict[str, Any], make_
     assert "X001" not in [f["code"] for f in units["三.xlsx"]["findings"]]
     assert units["一.xlsx"]["errors"] == sum(f["severity"] == "error" for f in units["一.xlsx"]["findings"])
     assert "X001" in (tmp_path / "out" / "findings.csv").read_text("utf-8-sig")
+    # The annotated copies of the flagged files show the cross-file finding too; the other's does not.
+    import openpyxl
+
+    from perfxl.annotate import FINDINGS_SHEET
+    from perfxl.spec import PROFILE
+
+    for name, flagged in (("一", True), ("二", True), ("三", False)):
+        wb = openpyxl.load_workbook(tmp_path / "out" / "annotated" / f"{name}.xlsx")
+        listed = [wb[FINDINGS_SHEET].cell(r, 3).value for r in range(6, wb[FINDINGS_SHEET].max_row + 1)]
+        assert ("X001" in listed) is flagged, (name, listed)
+        comment = wb[PROFILE.name][PROFILE.cell("credit_code")].comment
+        assert (comment is not None and "X001" in comment.text) is flagged
 
 
 def test_a_custom_rulebook_is_used_and_named(inbox: Path, tmp_path: Path) -> None:
