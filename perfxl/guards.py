@@ -20,6 +20,7 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -337,6 +338,13 @@ def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
             ins.refuse(F006(None, None, expected=f"{MAX_MEMBERS} 个部件", detail=f"{len(infos)} 个部件 members"))
             return
         names = {i.filename for i in infos}
+        if len(names) != len(infos):
+            # Two members of one name: parsers disagree on which one counts (calamine and
+            # openpyxl take the last, others the first), so what is checked may not be
+            # what a reviewer sees in Excel.
+            twice = sorted(n for n, k in Counter(i.filename for i in infos).items() if k > 1)
+            ins.refuse(F001(None, None, detail=f"压缩包中同一部件出现两次 a part appears twice: {', '.join(twice[:3])}"))
+            return
         if "xl/workbook.xml" in names:
             ins.fmt = "xlsx"
         elif "xl/workbook.bin" in names:

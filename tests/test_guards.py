@@ -436,3 +436,21 @@ def test_plain_zip_directory_reads_as_zipfile_does(seed, tmp_path):
             assert [(m.filename, m.flag_bits, m.compress_type, m.compress_size, m.file_size, m.header_offset)
                     for m in got] == members(bytes(b))
     assert accepted > 100  # damage outside the directory still reads the fast way
+
+
+def test_a_part_written_twice_is_refused(seed, tmp_path):
+    """A zip holding one part name twice reads differently in different programs: refused,
+    naming the part, before any parser picks one."""
+    import warnings
+
+    dup = tmp_path / "dup.xlsx"
+    with zipfile.ZipFile(seed) as zin, zipfile.ZipFile(dup, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in zin.infolist():
+            z.writestr(i, zin.read(i.filename))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile warns of the duplicate name: that is the point
+            z.writestr("xl/worksheets/sheet3.xml", b"<worksheet/>")
+    ins = examine(dup)
+    assert ins.refused and [f.code for f in ins.findings] == ["F001"]
+    assert "xl/worksheets/sheet3.xml" in ins.findings[0].message("en")
+    assert not examine(seed).refused

@@ -121,3 +121,17 @@ def test_execution_threshold_comes_from_the_rulebook(make_xlsx, seed_data):
     low_execution(seed_data)
     rb = dataclasses.replace(default_rulebook(), explain_below=0.6)
     assert planted(make_xlsx, seed_data, rulebook=rb) == []
+
+
+def test_empty_table_quiet_when_the_sheet_cannot_be_found(make_xlsx, seed_data, tmp_path):
+    """No 预算执行 sheet (or no header in it) is the reader's F013/F016, not an empty table."""
+    import openpyxl
+
+    from _rules_util import findings_of
+
+    path = make_xlsx(seed_data)
+    wb = openpyxl.load_workbook(path)
+    del wb[BUDGET.name]
+    wb.save(tmp_path / "no-budget.xlsx")
+    codes = [f.code for f in findings_of(tmp_path / "no-budget.xlsx", None)]
+    assert "F013" in codes and "B006" not in codes

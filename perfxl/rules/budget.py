@@ -223,6 +223,8 @@ def check_empty(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
         return  # sheet missing: the reader reports it
     # Formula totals never calculated (a blank template saved by a program) say nothing.
     fields = [r.amount(c) for r in unit.budget.values() for c in BUDGET_AMOUNT_COLS]
+    if all(f.status == "missing" for f in fields):
+        return  # the sheet or its header is missing: the reader's F013/F016 says so
     fields = [f for f in fields if f.status != "uncalculated"]
     if any(f.status not in ("blank", "missing", "ok") for f in fields):
         return  # something is there but unreadable: the reader reports it
