@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from perfxl.findings import Finding, Severity, get_rule, select, sort_key
+from perfxl.memo import by_identity
 from perfxl.report import FileReport, Report
 from perfxl.rules.registry import CHECKS, Check, RuleContext
 from perfxl.spec import DEPT
@@ -73,21 +74,13 @@ def _enabled(codes: Iterable[str], options: CheckOptions, off: set[str] | None =
     return {c for c in select(codes, options.select, options.ignore) if c not in off}
 
 
-_CHECKS_FOR: dict[int, tuple[CheckOptions, int, list[Check]]] = {}
-
-
+@by_identity
 def _unit_checks(options: CheckOptions) -> list[Check]:
     """The unit-scope checks that can emit an enabled code, worked out once per options
-    (a batch checks thousands of units with the same options)."""
-    got = _CHECKS_FOR.get(id(options))
-    if got is not None and got[0] is options and got[1] == len(CHECKS):
-        return got[2]
+    (a batch checks thousands of units with the same options; every check is registered
+    when perfxl.rules is imported, before the first unit is checked)."""
     off = _off_codes(options)
-    checks = [c for c in CHECKS if c.scope == "unit" and _enabled(c.codes, options, off)]
-    if len(_CHECKS_FOR) > 16:
-        _CHECKS_FOR.clear()
-    _CHECKS_FOR[id(options)] = (options, len(CHECKS), checks)
-    return checks
+    return [c for c in CHECKS if c.scope == "unit" and _enabled(c.codes, options, off)]
 
 
 def _finish(findings: Iterable[Finding], options: CheckOptions, path: str | None) -> list[Finding]:

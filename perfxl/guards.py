@@ -405,7 +405,7 @@ def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
                     else:
                         far = (_far_ref(body, limits.max_rows) if body is not None
                                else _far_cell(zf, i, raw, limits.max_rows))
-                        kind = far_kind(far, limits.max_rows) if far is not None else None
+                        kind = _far_kind(far, limits.max_rows) if far is not None else None
                         if kind is not None and kind[0] == "rows":
                             tall.append((i.filename, kind[1]))
                         elif kind is not None:
@@ -566,14 +566,14 @@ def _far_ref_regex(max_rows: int) -> re.Pattern[bytes]:
 
 def _far_match(m: re.Match[bytes], buf: bytes, max_rows: int) -> str | None:
     """The reference a match holds when it is a real ' r=' attribute beyond column ZZ or
-    below ``max_rows`` (see :func:`far_kind`), else None."""
+    below ``max_rows`` (see :func:`_far_kind`), else None."""
     if buf[m.start() - 1:m.start()] not in (b" ", b"\t", b"\n", b"\r"):
         return None
     ref = m.group(1).decode()
-    return ref if far_kind(ref, max_rows) is not None else None
+    return ref if _far_kind(ref, max_rows) is not None else None
 
 
-def far_kind(ref: str, max_rows: int) -> tuple[str, int] | None:
+def _far_kind(ref: str, max_rows: int) -> tuple[str, int] | None:
     """('columns', column) for a reference beyond column ZZ, ('rows', row) for one below
     ``max_rows``, None for a reference within bounds ('A1', 'ZZ5000')."""
     letters = ref.rstrip("0123456789")
@@ -647,27 +647,22 @@ def _carry(buf: bytes) -> bytes:
 def _inflate_chunks(zf: ZipLike, info: MemberLike, fh: BinaryIO, size: int = 1 << 20):
     """A member's bytes in chunks of about ``size``, read straight from the file for
     deflated members (zipfile's reader costs more than the scan)."""
-    if not info.flag_bits & 1 and info.compress_type == zipfile.ZIP_DEFLATED:
-        fh.seek(info.header_offset)
-        hdr = fh.read(30)
-        if len(hdr) == 30 and hdr[:4] == b"PK\x03\x04":
-            n, m = struct.unpack("<HH", hdr[26:30])
-            fh.seek(info.header_offset + 30 + n + m)
-            d = zlib.decompressobj(-15)
-            remaining = info.compress_size
-            while remaining > 0 and not d.eof:
-                data = fh.read(min(size, remaining))
-                if not data:
+    if not info.flag_bits & 1 and info.compress_type == zipfile.ZIP_DEFLATED and _seek_data(info, fh):
+        d = zlib.decompressobj(-15)
+        remaining = info.compress_size
+        while remaining > 0 and not d.eof:
+            data = fh.read(min(size, remaining))
+            if not data:
+                break
+            remaining -= len(data)
+            out = d.decompress(data, size * 4)
+            while True:
+                if out:
+                    yield out
+                if not d.unconsumed_tail:
                     break
-                remaining -= len(data)
-                out = d.decompress(data, size * 4)
-                while True:
-                    if out:
-                        yield out
-                    if not d.unconsumed_tail:
-                        break
-                    out = d.decompress(d.unconsumed_tail, size * 4)
-            return
+                out = d.decompress(d.unconsumed_tail, size * 4)
+        return
     with zf.open(info) as f:
         while True:
             chunk = f.read(size)
@@ -689,15 +684,21 @@ def _inflate_whole(zf: ZipLike, info: MemberLike, fh: BinaryIO) -> bytes:
         return f.read(info.file_size + 1)
 
 
-def _raw_member(info: MemberLike, fh: BinaryIO) -> bytes | None:
-    """The stored (compressed) bytes of a member, read after its local header."""
+def _seek_data(info: MemberLike, fh: BinaryIO) -> bool:
+    """Move ``fh`` to the start of a member's data, past its local header; False when
+    no local header is there (zipfile then reads the member, and judges it)."""
     fh.seek(info.header_offset)
     hdr = fh.read(30)
     if len(hdr) != 30 or hdr[:4] != b"PK\x03\x04":
-        return None
+        return False
     n, m = struct.unpack("<HH", hdr[26:30])
     fh.seek(info.header_offset + 30 + n + m)
-    return fh.read(info.compress_size)
+    return True
+
+
+def _raw_member(info: MemberLike, fh: BinaryIO) -> bytes | None:
+    """The stored (compressed) bytes of a member, read after its local header."""
+    return fh.read(info.compress_size) if _seek_data(info, fh) else None
 
 
 def _head_of(body: bytes) -> bytes:
@@ -714,26 +715,18 @@ def _prolog(zf: ZipLike, info: MemberLike, fh: BinaryIO | None = None) -> bytes:
 
     With ``fh`` (the file, opened once) deflated and stored members are read straight
     from their local header — zipfile.open costs more than the inflating here."""
-    if fh is not None and not info.flag_bits & 1 and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        fh.seek(info.header_offset)
-        hdr = fh.read(30)
-        if len(hdr) == 30 and hdr[:4] == b"PK\x03\x04":
-            n, m = struct.unpack("<HH", hdr[26:30])
-            fh.seek(info.header_offset + 30 + n + m)
-            return _inflate_head(fh, info)
+    plain = not info.flag_bits & 1 and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+    if fh is not None and plain and _seek_data(info, fh):
+        if info.compress_type == zipfile.ZIP_STORED:
+            return _head_of(fh.read(min(info.file_size, PROLOG_BYTES)))
+        return _inflate_head(fh, info)
     with zf.open(info) as f:
-        head = f.read(4096)
-        if len(head) == 4096 and not _ROOT_RE.search(head):
-            head += f.read(PROLOG_BYTES - 4096)
-        return head
+        return _head_of(f.read(PROLOG_BYTES))
 
 
 def _inflate_head(fh: BinaryIO, info: MemberLike) -> bytes:
-    if info.compress_type == zipfile.ZIP_STORED:
-        head = fh.read(min(info.file_size, 4096))
-        if len(head) == 4096 and not _ROOT_RE.search(head):
-            head += fh.read(min(info.file_size, PROLOG_BYTES) - 4096)
-        return head
+    """:func:`_prolog` of a deflated member, ``fh`` at its data: only as much inflated
+    as the answer needs."""
     d = zlib.decompressobj(-15)
     remaining = info.compress_size
     out = b""

@@ -41,6 +41,7 @@ from typing import Any
 
 from perfxl.findings import Finding
 from perfxl.guards import examine, sheet_parts
+from perfxl.memo import by_identity
 from perfxl.model import (
     BudgetRow,
     Field,
@@ -361,22 +362,29 @@ _A1_COLS = 32
 _A1_TABLE: list[list[str]] = []
 
 
-def _a1_slow(r: int, c: int) -> str:
-    """The A1 address of 0-based (r, c), growing the table up to row ``r``."""
-    if c >= _A1_COLS or r > 4096 or r < 0 or c < 0:
-        return addr(r + 1, c + 1)
+_A1_ROWS = 4096  # rows kept in the table; beyond, addresses are made on demand
+
+
+def _a1_row(r: int) -> list[str] | None:
+    """The A1 addresses of 0-based row ``r``'s first :data:`_A1_COLS` columns (the table
+    grows to it), or None for a row outside the table."""
+    if not 0 <= r < _A1_ROWS:
+        return None
     while len(_A1_TABLE) <= r:
         n = len(_A1_TABLE) + 1
         _A1_TABLE.append([addr(n, k + 1) for k in range(_A1_COLS)])
-    return _A1_TABLE[r][c]
+    return _A1_TABLE[r]
+
+
+def _a1_of(r: int, c: int) -> str:
+    """The A1 address of 0-based (r, c)."""
+    row = _a1_row(r) if 0 <= c < _A1_COLS else None
+    return row[c] if row is not None else addr(r + 1, c + 1)
 
 
 def _a1(row: int, col: int) -> str:
     """1-based row and column → 'B3' (as :func:`perfxl.spec.addr`, from the table)."""
-    try:
-        return _A1_TABLE[row - 1][col - 1] if row > 0 and 0 < col <= _A1_COLS else addr(row, col)
-    except IndexError:
-        return _a1_slow(row - 1, col - 1)
+    return _a1_of(row - 1, col - 1)
 
 
 # ---------------------------------------------------------------------------
@@ -587,10 +595,7 @@ class _Reader:
         grid = self.book.grids[sheet]
         row = grid[r] if 0 <= r < len(grid) else ()
         raw = row[c] if 0 <= c < len(row) else None
-        try:
-            a1 = _A1_TABLE[r][c] if 0 <= c < _A1_COLS and r >= 0 else _a1_slow(r, c)
-        except IndexError:
-            a1 = _a1_slow(r, c)
+        a1 = _a1_of(r, c)
         if raw is None or raw == "":
             return self._empty(sheet, a1, computed, kind)
         cls = raw.__class__
@@ -725,19 +730,13 @@ class _Reader:
         return best, colmap
 
 
-_HEADERS: dict[tuple[int, int], tuple[TableSheet, dict, dict[str, str]]] = {}
-
-
+@by_identity
 def _header_labels(spec: TableSheet, aliases: dict) -> dict[str, str]:
     """Normalised header label (and alias) → column key, once per table spec."""
-    got = _HEADERS.get((id(spec), id(aliases)))
-    if got is not None and got[0] is spec and got[1] is aliases:
-        return got[2]
     wanted: dict[str, str] = {}
     for col in spec.columns:
         for lab in (col.label, *aliases.get(col.label, ())):
             wanted.setdefault(_norm(lab), col.key)
-    _HEADERS[(id(spec), id(aliases))] = (spec, aliases, wanted)
     return wanted
 
 
@@ -807,16 +806,10 @@ def _computed_cell(spec: TableSheet, row: RowSpec, col: Column) -> bool:
     return spec is SELF_SCORE and col.key == "self_score" and row.key in LEVEL_ROWS
 
 
-_PLANS: dict[int, tuple] = {}  # id(spec) → plan; specs are module constants
-
-
+@by_identity
 def _row_plan(spec: TableSheet) -> tuple[tuple[RowSpec, tuple[tuple[str, str, bool], ...]], ...]:
     """How each cell of each fixed row is read: (column key, kind, computed), worked out
-    once per table spec rather than for every cell of every file (keyed by identity:
-    hashing a frozen spec walks all of it)."""
-    got = _PLANS.get(id(spec))
-    if got is not None and got[0] is spec:
-        return got[1]
+    once per table spec rather than for every cell of every file."""
     plan = []
     for row in spec.rows:
         cells = []
@@ -826,7 +819,6 @@ def _row_plan(spec: TableSheet) -> tuple[tuple[RowSpec, tuple[tuple[str, str, bo
             else:
                 cells.append((col.key, col.kind, _computed_cell(spec, row, col)))
         plan.append((row, tuple(cells)))
-    _PLANS[id(spec)] = (spec, tuple(plan))
     return tuple(plan)
 
 
@@ -848,7 +840,7 @@ def _fixed_rows(rd: _Reader, t: _Table, aliases: dict) -> dict[str, tuple[int | 
         fields: dict[str, Field] = {}
         cells = grid[r]  # r was found in this grid
         n = len(cells)
-        a1s = _A1_TABLE[r] if r < len(_A1_TABLE) else None
+        a1s = _a1_row(r)
         for key, kind, computed in plan:
             c = cols.get(key)
             if c is None:

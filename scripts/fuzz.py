@@ -34,6 +34,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
@@ -90,10 +91,12 @@ def _round(kind: str, k: int, n: int, stats: Stats, work: Path, deadline: float,
     def out_of_time() -> bool:
         return time.monotonic() > deadline
 
+    def examples(**strategies: Any) -> Callable[[Callable[..., None]], Callable[[], None]]:
+        """hypothesis' given + this round's seed and settings, in one decorator."""
+        return lambda fn: seed(k)(conf(given(**strategies)(fn)))
+
     if kind == "cells":
-        @seed(k)
-        @conf
-        @given(base=st.sampled_from(_fuzz.XLSX_BASES), ops=_fuzz.cell_ops())
+        @examples(base=st.sampled_from(_fuzz.XLSX_BASES), ops=_fuzz.cell_ops())
         def run(base: str, ops: list) -> None:
             if out_of_time():
                 return
@@ -106,9 +109,7 @@ def _round(kind: str, k: int, n: int, stats: Stats, work: Path, deadline: float,
                 data = dest.read_bytes() if dest.exists() else b""
                 stats.record(data, ".xlsx", f"cells base={base} ops={ops!r:.3000}", problem)
     elif kind == "bytes":
-        @seed(k)
-        @conf
-        @given(base=st.sampled_from(_fuzz.BYTE_BASES), ops=_fuzz.byte_ops())
+        @examples(base=st.sampled_from(_fuzz.BYTE_BASES), ops=_fuzz.byte_ops())
         def run(base: str, ops: list) -> None:
             if out_of_time():
                 return
@@ -116,10 +117,8 @@ def _round(kind: str, k: int, n: int, stats: Stats, work: Path, deadline: float,
             _try(stats, work, _fuzz.apply_byte_ops(src.read_bytes(), ops), src.suffix,
                  f"bytes base={base} ops={ops!r:.3000}")
     else:
-        @seed(k)
-        @conf
-        @given(base=st.sampled_from([b for b in _fuzz.BYTE_BASES if not b.endswith(".xls")]),
-               op=_fuzz.zip_member_ops())
+        @examples(base=st.sampled_from([b for b in _fuzz.BYTE_BASES if not b.endswith(".xls")]),
+                  op=_fuzz.zip_member_ops())
         def run(base: str, op: tuple) -> None:
             if out_of_time():
                 return

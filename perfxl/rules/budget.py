@@ -90,11 +90,8 @@ B006 = rule(
 def budget_balance_failures(unit: Unit, ctx: RuleContext) -> list[Balance]:
     """The 预算执行 balance failures, computed once per unit (other rules use them to
     stay quiet where their conclusion hangs on a total that does not balance)."""
-    got = ctx.cache.get("budget-balances")
-    if got is None:  # (asked dozens of times a unit: no closure made per call)
-        got = ctx.cache["budget-balances"] = balance_failures(
-            BUDGET, unit.budget, BUDGET_AMOUNT_COLS, ctx.rulebook.amount_tolerance)
-    return got
+    return ctx.memo("budget-balances", balance_failures, BUDGET, unit.budget, BUDGET_AMOUNT_COLS,
+                    ctx.rulebook.amount_tolerance)
 
 
 def budget_always(unit: Unit, ctx: RuleContext, key: str, cols: tuple[str, ...],

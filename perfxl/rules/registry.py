@@ -83,11 +83,13 @@ class RuleContext:
     year: int | None = None
     cache: dict[str, Any] = field(default_factory=dict)
 
-    def memo(self, key: str, make: Callable[[], Any]) -> Any:
+    def memo(self, key: str, make: Callable[..., Any], *args: Any) -> Any:
+        """``make(*args)``, worked out once per unit under ``key`` (passing arguments
+        rather than a closure keeps a fact asked dozens of times a unit cheap)."""
         try:
             return self.cache[key]
         except KeyError:
-            got = self.cache[key] = make()
+            got = self.cache[key] = make(*args)
             return got
 
 

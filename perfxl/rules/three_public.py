@@ -94,10 +94,8 @@ def _cell(row: ThreePublicRow, col: str) -> str:
 
 
 def _failures(unit: Unit, ctx: RuleContext):  # type: ignore[no-untyped-def]
-    return ctx.memo(
-        "three-public-balances",
-        lambda: balance_failures(THREE_PUBLIC, unit.three_public, THREE_PUBLIC_AMOUNT_COLS, ctx.rulebook.amount_tolerance),
-    )
+    return ctx.memo("three-public-balances", balance_failures, THREE_PUBLIC, unit.three_public,
+                    THREE_PUBLIC_AMOUNT_COLS, ctx.rulebook.amount_tolerance)
 
 
 def _always(unit: Unit, ctx: RuleContext, key: str, cols: tuple[str, ...], pred) -> bool:  # type: ignore[no-untyped-def]
