@@ -376,15 +376,10 @@ def _a1_row(r: int) -> list[str] | None:
     return _A1_TABLE[r]
 
 
-def _a1_of(r: int, c: int) -> str:
-    """The A1 address of 0-based (r, c)."""
-    row = _a1_row(r) if 0 <= c < _A1_COLS else None
-    return row[c] if row is not None else addr(r + 1, c + 1)
-
-
 def _a1(row: int, col: int) -> str:
     """1-based row and column → 'B3' (as :func:`perfxl.spec.addr`, from the table)."""
-    return _a1_of(row - 1, col - 1)
+    a1s = _A1_TABLE[row - 1] if 0 < row <= len(_A1_TABLE) else _a1_row(row - 1)
+    return a1s[col - 1] if a1s is not None and 0 < col <= _A1_COLS else addr(row, col)
 
 
 # ---------------------------------------------------------------------------
@@ -595,7 +590,9 @@ class _Reader:
         grid = self.book.grids[sheet]
         row = grid[r] if 0 <= r < len(grid) else ()
         raw = row[c] if 0 <= c < len(row) else None
-        a1 = _a1_of(r, c)
+        # (_a1 spelt out: no call for a row the table already holds)
+        a1s = _A1_TABLE[r] if 0 <= r < len(_A1_TABLE) else _a1_row(r)
+        a1 = a1s[c] if a1s is not None and 0 <= c < _A1_COLS else addr(r + 1, c + 1)
         if raw is None or raw == "":
             return self._empty(sheet, a1, computed, kind)
         cls = raw.__class__
