@@ -105,7 +105,6 @@ from perfxl.spec import (
     DEPT,
     GOALS,
     INDICATORS,
-    LEVEL_ROWS,
     PROFILE,
     QUALITATIVE,
     SELF_SCORE,
@@ -793,14 +792,9 @@ def _locate(rd: _Reader, spec: TableSheet, present: bool, aliases: dict) -> _Tab
 
 
 def _computed_cell(spec: TableSheet, row: RowSpec, col: Column) -> bool:
-    """Whether the template puts a formula here (never an input).  Takes the row and
-    column specs themselves: it is asked for every cell of every fixed table, and
-    looking them up by key each time was a measurable share of reading a file."""
-    if col.computed:
-        return True
-    if row.parts and col.kind in ("amount", "number") and col.key not in row.na:
-        return True
-    return spec is SELF_SCORE and col.key == "self_score" and row.key in LEVEL_ROWS
+    """Whether the cell is computed, never an input: a declared formula cell of the
+    template (:attr:`TableSheet.computed`) or a column the template fills itself."""
+    return col.computed or (row.key, col.key) in spec.computed_cells
 
 
 @by_identity
@@ -1148,9 +1142,27 @@ def read_unit(path: str | Path, rulebook: Rulebook | None = None) -> Unit:
     finally:
         if book._probe is not None:
             book._probe.close()
-    unit.findings.extend(rd.findings)
+    unit.findings.extend(_without_text_consequences(unit, rd.findings, rulebook))
     unit.findings.extend(rd.uncalculated_findings())
     return unit
+
+
+def _without_text_consequences(unit: Unit, findings: list[Finding], rulebook: Rulebook) -> list[Finding]:
+    """The reader's findings less the error values (V006) that computed cells show only
+    because an input they read holds text: the V001/V002 at that input says it, and a
+    file never calculated — whose formulas show nothing yet — must get the same findings."""
+    if not unit.readable or not any(f.code == "V006" for f in findings):
+        return findings
+    from perfxl.computed import values
+
+    vals = values(unit, rulebook)
+    explained: set[tuple[str, str]] = set()
+    for t in vals.spec.tables:
+        for c in t.computed:
+            f = vals.field(t.name, c.row, c.col)
+            if f is not None and f.cell and f.status == "error" and vals.depends_on_text(t.name, c.row, c.col):
+                explained.add((t.name, f.cell))
+    return [f for f in findings if not (f.code == "V006" and (f.sheet, f.cell) in explained)]
 
 
 # What must never be swallowed; everything else a parser throws — including pyo3's
@@ -1209,24 +1221,32 @@ def _read_book(rd: _Reader, unit: Unit) -> None:
         if s.name not in present and isinstance(s, (FormSheet, TableSheet)):
             rd.findings.append(F013(s.name, None, sheet_name=s.name))
 
+    def locate(table: TableSheet) -> _Table:
+        t = _locate(rd, table, table.name in present, aliases)
+        if t.header is None:
+            unit.unread.add(table.name)  # its cells are unknown, never empty
+        return t
+
     # Sheets with computed cells first: an empty computed cell is what reveals a file
     # with uncalculated formulas, and then input cells are probed too.
-    t = _locate(rd, BUDGET, BUDGET.name in present, aliases)
+    t = locate(BUDGET)
     for key, (row, f) in _fixed_rows(rd, t, aliases).items():
         unit.budget[key] = BudgetRow(key, BUDGET.row_spec(key).label, row, f["initial"], f["adjusted"], f["actual"],
                                      f["last_year"], f["rate"], f["change"], f["note"])
 
-    t = _locate(rd, THREE_PUBLIC, THREE_PUBLIC.name in present, aliases)
+    t = locate(THREE_PUBLIC)
     for key, (row, f) in _fixed_rows(rd, t, aliases).items():
         unit.three_public[key] = ThreePublicRow(key, THREE_PUBLIC.row_spec(key).label, row, f["budget"], f["actual"],
                                                 f["last_year"], f["batches"], f["persons"])
     unit.car_count = _after_field(rd, t, "car_count", aliases)
 
-    t = _locate(rd, SELF_SCORE, SELF_SCORE.name in present, aliases)
+    t = locate(SELF_SCORE)
     for key, (row, f) in _fixed_rows(rd, t, aliases).items():
         unit.scores[key] = ScoreRow(key, SELF_SCORE.row_spec(key).label, row, f["weight"], f["self_score"])
     unit.grade = _after_field(rd, t, "grade", aliases)
 
+    if PROFILE.name not in present:
+        unit.unread.add(PROFILE.name)
     unit.profile = _read_form(rd, PROFILE, PROFILE.name in present, aliases)
-    unit.goals = _read_goals(rd, _locate(rd, GOALS, GOALS.name in present, aliases))
-    unit.indicators = _read_indicators(rd, _locate(rd, INDICATORS, INDICATORS.name in present, aliases))
+    unit.goals = _read_goals(rd, locate(GOALS))
+    unit.indicators = _read_indicators(rd, locate(INDICATORS))
