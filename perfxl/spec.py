@@ -48,6 +48,8 @@ __all__ = [
     "UNIT_TYPES",
     "GRADES",
     "QUALITATIVE",
+    "FIRST_YEAR",
+    "year_range",
 ]
 
 # What a cell holds, which decides how the reader parses it and how the writer formats it.
@@ -83,6 +85,17 @@ COMPLETIONS: tuple[str, ...] = ("达成年度指标", "部分达成年度指标�
 QUALITATIVE = "定性"
 
 GRADES: tuple[str, ...] = ("优", "良", "中", "差")
+
+# The evaluation years a workbook may be for (DOMAIN.md: a 评价年度 before 2015 or after
+# the current year is refused).
+FIRST_YEAR = 2015
+
+
+def year_range() -> tuple[int, int]:
+    """The evaluation years a workbook may be for: 2015 to the current year."""
+    import datetime as dt
+
+    return FIRST_YEAR, dt.date.today().year
 
 
 def col_letter(index: int) -> str:
@@ -352,7 +365,7 @@ class TemplateSpec:
     sheets: tuple[Sheet, ...]
     meta_sheet: str = "_perfxl"
     # Keys of the hidden meta sheet, in order (label in A, value in B).
-    meta_keys: tuple[str, ...] = ("template_id", "template_version", "rulebook_id", "perfxl_version")
+    meta_keys: tuple[str, ...] = ("template_id", "template_version", "rulebook_id", "perfxl_version", "year")
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def sheet(self, name: str) -> Sheet:
