@@ -38,6 +38,7 @@ workbook found at all.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing as mp
 import os
 import pickle
@@ -138,6 +139,9 @@ class Task:
     annotated_rel: str | None  # the same, relative to the output folder ('annotated/x.xlsx')
     options: Any  # perfxl.check.CheckOptions
     timeout: float | None = None
+    # Findings made across files (X codes) that the annotated copy must show too: set
+    # when a flagged file's copy is written again after the batch rules ran.
+    extra: tuple[Finding, ...] = ()
 
 
 @dataclass
@@ -275,15 +279,22 @@ def _failure(task: Task, finding: Finding) -> FileResult:
     return FileResult(row, UnitDetail([finding], None))
 
 
-def _internal_error(task: Task, exc: BaseException) -> FileResult:
-    from perfxl.rules.run import F902
+def _internal_error(task: Task, exc: BaseException, where: str = "batch") -> FileResult:
+    """An exception while processing the file: a bug in perfxl (F902), or out of memory (F904)."""
+    from perfxl.rules.run import failure
 
-    detail = f"{type(exc).__name__}: {exc}"[:300]
-    return _failure(task, F902(None, None, detail=detail))
+    return _failure(task, failure(where, exc))
 
 
 def _died(task: Task, exitcode: int | None) -> FileResult:
-    # A negative exit code is the signal that killed it (-9: the system ran out of memory).
+    """A worker process that died under a file.  Killed by SIGKILL (not by the batch): the
+    system's out-of-memory killer, almost always — its own answer (F904); any other
+    death is a crash (F902)."""
+    from perfxl.rules.run import F904
+
+    if exitcode == -signal.SIGKILL:
+        return _failure(task, F904(None, None, detail="处理进程被系统终止（通常是内存耗尽）the worker process was "
+                                                      "killed by the system, usually for running out of memory"))
     return _internal_error(task, RuntimeError(f"worker process exited with code {exitcode}"))
 
 
@@ -306,30 +317,25 @@ def process_file(task: Task) -> FileResult:
     try:
         report = check_file(Path(task.abspath), task.options)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
-        return _internal_error(task, e)
+        return _internal_error(task, e, "check_file")
     annotated = None
     if report.readable and task.annotated_dest:
         try:
-            annotate(report, task.annotated_dest, rulebook=getattr(task.options, "rulebook", None))
+            annotate(report, task.annotated_dest, rulebook=getattr(task.options, "rulebook", None), extra=task.extra)
             annotated = task.annotated_rel
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:  # noqa: BLE001 - the findings stand without the copy; F903 says what was not done
             report.findings.append(F903(None, None, detail=f"{type(e).__name__}: {e}"[:300]).with_path(task.abspath))
     report.path = task.path
     row = SummaryRow.from_report(report, task.index, annotated)
-    score = None
-    if report.score is not None:
-        try:
-            score = report.score.to_dict()
-        except Exception:  # noqa: BLE001 - the score card is extra detail; the row has the totals
-            score = None
+    score = report.score.to_dict() if report.score is not None else None
     return FileResult(row, UnitDetail(list(report.findings), score))
 
 
 def _call(fn: Callable[[Task], FileResult], task: Task) -> FileResult:
-    """Run ``fn`` on ``task``; an exception becomes an F902 result."""
+    """Run ``fn`` on ``task``; an exception becomes an F902 (or F904) result."""
     try:
         result = fn(task)
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 - named for what it is, and the batch goes on
         return _internal_error(task, e)
     return result
 
@@ -340,6 +346,10 @@ def _worker_main(conn: Any, fn: Callable[[Task], FileResult]) -> None:
     # half-way through writing a copy.
     with contextlib.suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Its own process group: a worker killed on time-out takes the parser child it forked
+    # (perfxl.reader.run_isolated) with it.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpgid(0, 0)
     while True:
         try:
             task = conn.recv()
@@ -406,11 +416,14 @@ class _Worker:
             with contextlib.suppress(OSError, ValueError, BrokenPipeError):
                 self.conn.send(None)
             self.proc.join(timeout=5)
-        if self.proc.is_alive():
-            self.proc.terminate()
-            self.proc.join(timeout=5)
-        if self.proc.is_alive():  # pragma: no cover - terminate is ignored only by a wedged process
-            self.proc.kill()
+        if self.proc.is_alive() or kill:
+            # The whole process group: the worker and any parser child it forked.
+            pid = self.proc.pid
+            if pid is not None and hasattr(os, "killpg"):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pid, signal.SIGKILL)
+            if self.proc.is_alive():
+                self.proc.kill()
             self.proc.join(timeout=5)
         with contextlib.suppress(OSError):
             self.conn.close()
@@ -586,26 +599,38 @@ def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> dict
     return added
 
 
-def _annotate_again(rows: list[SummaryRow], added: dict[int, list[Finding]], tasks: Sequence[Task],
-                    rulebook: Rulebook) -> None:
-    """Rewrite the annotated copy of each file the batch rules flagged, so that the copy
-    a clerk receives shows the same findings as the summary.  They are few (the same unit
-    sent twice, a workbook of another year), so the file is simply read and annotated
-    again, here; should that fail, the copy the worker wrote stays."""
-    from perfxl.annotate import annotate
-    from perfxl.check import check_file
+def _annotate_again(rows: list[SummaryRow], added: dict[int, list[Finding]], tasks: Sequence[Task], spool: _Spool,
+                    run: Callable[[Sequence[Task], Callable[[FileResult], None]], None]) -> None:
+    """Write again the annotated copy of each file the batch rules flagged, with those
+    findings, so that the copy a clerk receives shows the same findings as the summary.
 
-    for row in rows:
-        extra = added.get(row.index)
-        if not extra or not row.annotated:
-            continue
-        task = tasks[row.index]
-        try:
-            report = check_file(Path(task.abspath), task.options)
-            if report.readable:
-                annotate(report, task.annotated_dest, rulebook=rulebook, extra=extra)
-        except Exception:  # noqa: BLE001 - the worker's copy stands; the summary has the findings
-            continue
+    It runs as the first pass did (``run``: the same workers, time limit and isolation),
+    so resubmitted files — the same unit sent v1, v2, v3, each flagged — cost the batch
+    time in proportion to their number, in parallel, and nothing in this process.  A copy
+    that could not be written again keeps the first pass's content, and the file gets an
+    F903 saying it lacks the cross-file findings."""
+    again = [dataclasses.replace(tasks[row.index], extra=tuple(added[row.index]))
+             for row in rows if added.get(row.index) and row.annotated]
+    if not again:
+        return
+    by_index = {row.index: row for row in rows}
+
+    def deliver(result: FileResult) -> None:
+        failed = [f for f in result.detail.findings if f.code in ("F901", "F902", "F903", "F904")]
+        if not failed and result.row.status != STATUS_UNREADABLE:
+            return
+        from perfxl.rules.run import F903
+
+        row = by_index[result.row.index]
+        why = failed[0] if failed else None
+        note = F903(None, None, detail=("标注副本未能加入跨文件问题（X001–X003），仍为首次写出的内容 the copy lacks the "
+                                        "cross-file findings" + (f": {why.code} {why.message()}" if why else ""))[:300])
+        detail = spool.get(row.index)
+        detail.findings.append(note.with_path(tasks[row.index].abspath))
+        spool.put(row.index, detail)
+        row.warnings += 1
+
+    run(again, deliver)
 
 
 _STALE_TEMP_RE = re.compile(r"\.(.+)\.[0-9a-f]{8}\.tmp(\.\w+)")  # perfxl.safe's temporary names
@@ -725,12 +750,15 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
             if options.progress is not None:
                 options.progress(BatchProgress(len(rows), len(tasks), result.row.path, result.row.status))
 
-        if jobs == 1:
-            _run_inline(tasks, fn, deliver)
-        else:
-            _run_pool(tasks, jobs, fn, deliver)
+        def run(todo: Sequence[Task], deliver: Callable[[FileResult], None]) -> None:
+            if jobs == 1:
+                _run_inline(todo, fn, deliver)
+            else:
+                _run_pool(todo, jobs, fn, deliver)
+
+        run(tasks, deliver)
         ordered = [rows[i] for i in sorted(rows)]
-        _annotate_again(ordered, _batch_findings(ordered, spool, check_options), tasks, rulebook)
+        _annotate_again(ordered, _batch_findings(ordered, spool, check_options), tasks, spool, run)
         outputs = write_outputs(out, ordered, lambda r: spool.get(r.index), info)
         _swap_annotated(staged_annotated, out)
     finally:
