@@ -34,6 +34,7 @@ import dataclasses
 import functools
 import math
 import re
+import threading
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -467,14 +468,23 @@ _A1_TABLE: list[list[str]] = []
 _A1_ROWS = 4096  # rows kept in the table; beyond, addresses are made on demand
 
 
+_A1_LOCK = threading.Lock()
+
+
 def _a1_row(r: int) -> list[str] | None:
     """The A1 addresses of 0-based row ``r``'s first :data:`_A1_COLS` columns (the table
-    grows to it), or None for a row outside the table."""
+    grows to it), or None for a row outside the table.
+
+    The table is shared by every thread: it only ever grows, one whole row at a time under
+    a lock (two threads growing it at once would append the same row twice and shift every
+    address after it); readers index it without the lock, only below its length."""
     if not 0 <= r < _A1_ROWS:
         return None
-    while len(_A1_TABLE) <= r:
-        n = len(_A1_TABLE) + 1
-        _A1_TABLE.append([addr(n, k + 1) for k in range(_A1_COLS)])
+    if r >= len(_A1_TABLE):
+        with _A1_LOCK:
+            while len(_A1_TABLE) <= r:
+                n = len(_A1_TABLE) + 1
+                _A1_TABLE.append([addr(n, k + 1) for k in range(_A1_COLS)])
     return _A1_TABLE[r]
 
 
