@@ -122,8 +122,9 @@ from perfxl.spec import (
 from perfxl.xmlprobe import XmlProbe
 
 __all__ = [
-    "read_unit", "read_grids", "read_grids_isolated", "read_grids_pandas", "run_isolated", "Book", "TooManyRows",
-    "ParserCrashed", "ParserTimedOut", "ParserError", "HEADER_SEARCH_ROWS", "ISOLATE_FORMATS",
+    "read_unit", "read_grids", "read_grids_isolated", "read_grids_pandas", "read_sheets", "run_isolated", "Book",
+    "Sheets", "Refused", "TooManyRows", "ParserCrashed", "ParserTimedOut", "ParserError", "HEADER_SEARCH_ROWS",
+    "ISOLATE_FORMATS",
 ]
 
 Grid = list[list[Any]]
@@ -246,6 +247,60 @@ def read_grids(path: str | Path, *, by_content: bool = False, max_rows: int | No
         if close:
             with _parsing():
                 close()
+
+
+@dataclass
+class Sheets:
+    """Every sheet of a workbook as values (for a copy of a workbook openpyxl cannot open):
+    names in order, grids, merged ranges ((first row, first col), (last row, last col),
+    0-based) and the names of hidden sheets."""
+
+    names: list[str]
+    grids: dict[str, Grid]
+    merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]
+    hidden: set[str]
+
+
+class Refused(Exception):
+    """The guards refused the file: it must not be parsed (``findings`` say why)."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__("; ".join(f.message() for f in findings) or "refused")
+        self.findings = findings
+
+
+def read_sheets(path: str | Path, rulebook: Rulebook | None = None) -> Sheets:
+    """Every sheet's values through the same guarded read as :func:`read_unit`: the guards
+    first (:class:`Refused`), the row limit (:class:`TooManyRows`), and xls/xlsb/ods in the
+    isolated child with its memory cap and deadline.  Failures raise what
+    :func:`read_grids_isolated` raises."""
+    rulebook = rulebook or default_rulebook()
+    p = Path(path)
+    ins = examine(p, rulebook.limits)
+    if ins.refused or ins.fmt is None:
+        raise Refused(ins.findings)
+    kwargs = {"by_content": not ins.extension_ok, "max_rows": rulebook.limits.max_rows}
+    if ins.fmt in ISOLATE_FORMATS:
+        return run_isolated(_read_sheets, p, timeout=rulebook.limits.timeout_seconds, **kwargs)
+    return _read_sheets(p, **kwargs)
+
+
+def _read_sheets(path: Path, *, by_content: bool, max_rows: int) -> Sheets:
+    names, grids = read_grids(path, by_content=by_content, max_rows=max_rows)
+    wb = _open_calamine(path, by_content)
+    try:
+        with _parsing():
+            hidden = {m.name for m in wb.sheets_metadata if "hidden" in str(m.visible).lower()}
+            merged = {}
+            for name in names:
+                ranges = getattr(wb.get_sheet_by_name(name), "merged_cell_ranges", None) or []
+                merged[name] = [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in ranges]
+    finally:
+        close = getattr(wb, "close", None)
+        if close:
+            with _parsing():
+                close()
+    return Sheets(names, grids, merged, hidden)
 
 
 def read_grids_pandas(path: str | Path) -> tuple[list[str], dict[str, Grid]]:
