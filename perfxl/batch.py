@@ -23,10 +23,14 @@ the score card as a dict — never the read Unit); the parent keeps only the row
 spools the rest to a temporary file, so its memory stays flat as the batch grows.
 
 Output is deterministic whatever order the workers finish in (everything is ordered by
-input path).  Outputs are written atomically; a rerun over the same folder replaces them,
-and annotated copies of a previous run that this run did not produce are removed, and so
-is what a run killed half-way left behind (its hidden ``.perfxl-run-<pid>-…`` staging
-folder, the summary files' ``.<name>.<hex>.tmp.<ext>`` temporaries).
+input path).  The outputs are published as one set (:mod:`perfxl.publish`): a run writes
+its 汇总表.xlsx, summary.json, findings.csv and annotated/ into a folder of its own under
+``OUTDIR/.perfxl/runs/`` and swaps one link, so after a kill at any moment OUTDIR holds the
+whole previous set or the whole new one.  The previous set's files are then removed —
+only files perfxl wrote: anything else put into the set is carried into the new one, or
+the run refuses to start when the new set would replace it.  What a run killed half-way
+left behind is removed by the next run (and so are the ``.perfxl-run-<pid>-…`` staging
+folders and ``.<name>.<hex>.tmp.<ext>`` temporaries of earlier versions).
 
 Exit codes (:attr:`BatchResult.exit_code`): 0 when every file was read and has no error;
 1 when any file has an error *or could not be read* (the batch itself completed and lists
@@ -43,7 +47,6 @@ import multiprocessing as mp
 import os
 import pickle
 import re
-import secrets
 import shutil
 import signal
 import sys
@@ -57,6 +60,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from perfxl.errors import UsageError
 from perfxl.findings import Finding
+from perfxl.publish import STATE_DIR, Conflict, OutputSet
 from perfxl.safe import unique_names
 from perfxl.summary import (
     STATUS_FIX,
@@ -223,13 +227,22 @@ def discover(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike
     out = Path(outdir).resolve() if outdir is not None else None
     own_dir = out / ANNOTATED_DIR if out is not None else None
     own_file = out / SUMMARY_XLSX if out is not None else None
+    own_state = out / STATE_DIR if out is not None else None  # the published sets (perfxl.publish)
     found: dict[Path, Path] = {}  # resolved → as discovered
     skipped: list[Skipped] = []
+
+    def ours(p: Path) -> bool:
+        """An output of perfxl in ``out``: the name itself (a link into the published
+        set) or what it leads to."""
+        if own_dir is None:
+            return False
+        named, resolved = p.parent.resolve() / p.name, p.resolve()
+        return any(q == own_file or _within(q, own_dir) or _within(q, own_state) for q in (named, resolved))
 
     def consider(p: Path) -> None:
         reason = _skip_reason(p)
         resolved = p.resolve()
-        if reason is None and own_dir is not None and (resolved == own_file or _within(resolved, own_dir)):
+        if reason is None and ours(p):
             reason = "perfxl 上次运行的输出，不作为输入"
         if reason:
             skipped.append(Skipped(str(p), reason))
@@ -248,9 +261,9 @@ def discover(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike
             keep = []
             for d in sorted(dirs):
                 dp = rootp / d
-                if d.startswith(_STAGING_PREFIX):
-                    continue  # our own temporary folder: never an input, not worth listing
-                if out is not None and dp.resolve() in (out, own_dir):
+                if d.startswith(_STAGING_PREFIX) or d == STATE_DIR:
+                    continue  # perfxl's own folders: never an input, not worth listing
+                if out is not None and (dp.resolve() in (out, own_dir) or ours(dp)):
                     skipped.append(Skipped(str(dp) + os.sep, "perfxl 的输出文件夹，不作为输入"))
                 elif d.startswith("."):
                     skipped.append(Skipped(str(dp) + os.sep, "隐藏文件夹"))
@@ -637,11 +650,6 @@ _STALE_TEMP_RE = re.compile(r"\.(.+)\.[0-9a-f]{8}\.tmp(\.\w+)")  # perfxl.safe's
 _STALE_AGE = 24 * 3600  # where process ids cannot be checked, a staging folder this old is dead
 
 
-def _staging_name(tag: str = "") -> str:
-    # The process id lets a later run tell a dead run's leftovers from a live run's folder.
-    return f"{_STAGING_PREFIX}{os.getpid()}-{tag}{secrets.token_hex(6)}"
-
-
 def _running(name: str, path: Path) -> bool:
     """True when the staging folder ``name`` may belong to a batch still running."""
     m = re.match(re.escape(_STAGING_PREFIX) + r"(\d+)-", name)
@@ -686,20 +694,6 @@ def _clean_leftovers(out: Path) -> None:
                 p.unlink()
 
 
-def _swap_annotated(staging: Path, outdir: Path) -> None:
-    """Replace ``outdir/annotated`` by the staged folder (no stale copy survives)."""
-    final = outdir / ANNOTATED_DIR
-    old = outdir / _staging_name("old-")
-    if final.exists() or final.is_symlink():
-        if final.is_dir() and not final.is_symlink():
-            os.replace(final, old)
-        else:
-            final.unlink()
-    os.replace(staging, final)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike[str],
               options: BatchOptions | None = None) -> BatchResult:
     """Check, score and annotate every workbook under ``inputs``; write the summary to
@@ -727,14 +721,22 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
     jobs = options.jobs or _default_jobs()
     fn = options.worker or process_file
 
+    from perfxl.summary import FINDINGS_CSV, SUMMARY_JSON, SUMMARY_XLSX
+
     out.mkdir(parents=True, exist_ok=True)
     _clean_leftovers(out)
-    staging = out / _staging_name()
-    staged_annotated = staging / ANNOTATED_DIR
-    staged_annotated.mkdir(parents=True)
+    names = unique_names([p.stem for p in files], ".xlsx")
+    outset = OutputSet(out)
+    try:
+        stage = outset.begin({SUMMARY_XLSX, SUMMARY_JSON, FINDINGS_CSV, *(f"{ANNOTATED_DIR}/{n}" for n in names)})
+    except Conflict as e:
+        raise UsageError("输出文件夹中有不是 perfxl 写的文件，本次输出会覆盖它们，请先移走："
+                         f"{'、'.join(map(str, e.paths))} / files perfxl did not write are in the way",
+                         path=str(e.paths[0])) from None
+    staged_annotated = stage / ANNOTATED_DIR
+    staged_annotated.mkdir()
     info = RunInfo.for_rulebook(rulebook, inputs=[str(p) for p in inputs], skipped=skipped, jobs=jobs,
                                 timeout=timeout, year=options.year)
-    names = unique_names([p.stem for p in files], ".xlsx")
     tasks = [
         Task(index=i, path=str(p), abspath=str(p.resolve()),
              annotated_dest=str((staged_annotated / name).resolve()),
@@ -742,7 +744,8 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
         for i, (p, name) in enumerate(zip(files, names))
     ]
     rows: dict[int, SummaryRow] = {}
-    spool = _Spool(staging / "spool.bin")
+    spool = _Spool(stage / ".spool.bin")  # not part of the set: removed before it is published
+    published = False
     try:
         def deliver(result: FileResult) -> None:
             rows[result.row.index] = result.row
@@ -759,11 +762,16 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
         run(tasks, deliver)
         ordered = [rows[i] for i in sorted(rows)]
         _annotate_again(ordered, _batch_findings(ordered, spool, check_options), tasks, spool, run)
-        outputs = write_outputs(out, ordered, lambda r: spool.get(r.index), info)
-        _swap_annotated(staged_annotated, out)
+        staged = write_outputs(stage, ordered, lambda r: spool.get(r.index), info)
+        spool.close()
+        (stage / ".spool.bin").unlink()
+        outset.publish(stage)  # the whole new set appears at once
+        published = True
     finally:
         spool.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        if not published:
+            outset.discard(stage)
+    outputs = [out / p.name for p in staged]
     ranked = rank_rows(ordered)
     annotated = [out / r.annotated for r in ordered if r.annotated]
     return BatchResult(out, ranked, skipped, outputs, annotated, time.monotonic() - started)

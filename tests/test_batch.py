@@ -146,7 +146,7 @@ def test_batch_completes_around_a_corrupt_file_and_skips_the_lock_file(inbox: Pa
     assert bad.note.startswith("F0")  # the reader's reason, with its code
     assert result.rows[-1] is bad  # unreadable files sort last
     assert sorted(p.name for p in (out / "annotated").iterdir()) == ["桃源县科协.xlsx", "第二单位.xlsx"]
-    assert {p.name for p in out.iterdir()} == {"annotated", "汇总表.xlsx", "summary.json", "findings.csv"}
+    assert {p.name for p in out.iterdir()} == {"annotated", "汇总表.xlsx", "summary.json", "findings.csv", ".perfxl"}
 
     # The summary's rows are the reports' figures.
     lines = {line["文件"]: line for line in _summary_lines(out)}
@@ -196,7 +196,8 @@ def test_rerun_replaces_outputs_and_drops_stale_copies(inbox: Path, tmp_path: Pa
     second = run_batch([inbox], out, BatchOptions(jobs=1))
     assert len(second.rows) == len(first.rows) - 1
     assert [p.name for p in (out / "annotated").iterdir()] == ["桃源县科协.xlsx"]
-    assert sorted(p.name for p in out.iterdir()) == sorted(["annotated", "汇总表.xlsx", "summary.json", "findings.csv"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([".perfxl", "annotated", "汇总表.xlsx", "summary.json",
+                                                            "findings.csv"])
     assert any("输出" in s.reason for s in second.skipped)
     assert len(_summary_lines(out)) == 2
 
