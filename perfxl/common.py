@@ -106,17 +106,16 @@ def budget_amount(unit: Unit, col: str, row_key: str = "total",
     no number.  An input row is taken as read (None when blank or unreadable).
     Returns (None, None) when nothing usable is found.
     """
-    f = _budget_field(unit, row_key, col)
     vals = values(unit, rulebook)
-    st = vals.state(BUDGET.name, row_key, col)
-    if st is None:
-        return field_number(f), None
-    total = st.true if isinstance(st.true, float) else None
-    own = st.shown
+    got = vals.shown(BUDGET.name, row_key, col)
+    if got is None:
+        return field_number(_budget_field(unit, row_key, col)), None
+    total, own, typed_over = got
     if total is None:
         return None, None
-    if own is not None and (not st.typed_over or abs(total - own) <= vals.rulebook.amount_tolerance):
+    if own is not None and not typed_over:
         return total, None  # the cell shows what its formula gives
+    f = _budget_field(unit, row_key, col)
     label = BUDGET.row_spec(row_key).label
     col_label = BUDGET.column(col).label
     why = f"为计算单元格，显示值 {own:.2f} 与各项之和不符" if own is not None else describe_problem(f)

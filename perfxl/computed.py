@@ -27,7 +27,6 @@ unreadable is unknown, never 0 — and so is every computed cell that depends on
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -149,60 +148,119 @@ class Values:
         self.rulebook = rulebook
         self._tables = {t.name: t for t in spec.tables}
         self._states: dict[tuple[str, str, str], CellState] = {}
+        # Cells whose arguments are all numbers typed as numbers (or blank) and that show
+        # what their formula gives, or nothing yet: most cells of most workbooks.  Their
+        # value is all there is to know (a CellState is made only if one is asked for).
+        self._plain: dict[tuple[str, str, str], tuple[Computed, Number, Field | None, float | None]] = {}
         self._readings: dict[tuple[str, str, str], list[float] | None] = {}
+        self._inputs: dict[tuple[str, str, str], float | None] = {}
         tols = {"rate": RATE_TOLERANCE, "amount": rulebook.amount_tolerance}
-        states = self._states
+        states, plain = self._states, self._plain
         for t, steps in _plan(spec):
             rows = getattr(unit, t.model)
             for step in steps:
-                states[step.key] = self._evaluate(t, rows, step, tols.get(step.kind, rulebook.score_tolerance))
+                tol = tols.get(step.kind, rulebook.score_tolerance)
+                fast = self._plain_value(rows, step)
+                if fast is not None:
+                    true, f = fast
+                    shown = f.number if f is not None and f.ok else None
+                    if shown is None or (true.__class__ is float and abs(shown - true) <= tol + 1e-9):
+                        plain[step.key] = (step.decl, true, f, shown)
+                        continue
+                states[step.key] = self._evaluate(t, rows, step, tol)
+
+    def _plain_value(self, rows: Any, step: _Step) -> tuple[Number, Field | None] | None:
+        """(the formula's value, the cell's Field) when every argument is a number typed as
+        a number, or blank, or a plain computed cell — then what the cell shows once
+        calculated is that value too; None otherwise (text, unreadable or missing
+        arguments, a figure typed over an argument: the general path, :meth:`_evaluate`)."""
+        values = []
+        plain = self._plain
+        for computed, key in step.args:
+            if computed:
+                p = plain.get(key)
+                if p is None:
+                    return None
+                values.append(p[1])
+                continue
+            row = rows.get(key[1])
+            if row is None:
+                return None
+            f = getattr(row, key[2])
+            if f.ok:
+                v = f.number
+                if v is None or f.raw.__class__ is str:
+                    return None
+                values.append(v)
+            elif f.status == "blank":
+                values.append(0.0)
+            else:
+                return None
+        if step.decl.over is not None:
+            o = step.decl.over
+            if o.sheet in self.unit.unread:
+                return None
+            total = 0.0
+            for item in self._over_items(o):
+                f = getattr(item, o.col)
+                if f.ok:
+                    v = f.number
+                    if v is None or f.raw.__class__ is str:
+                        return None
+                    total += v
+                elif f.status != "blank":
+                    return None
+            values.append(total)
+        true = _apply(step.decl.op, values)
+        row = rows.get(step.decl.row)
+        return true, (None if row is None else getattr(row, step.decl.col))
 
     def _evaluate(self, t: TableSheet, rows: Any, step: _Step, tol: float) -> CellState:
         c = step.decl
-        states = self._states
+        states, plain = self._states, self._plain
         sum_op = c.op == "sum"
-        # (true, display, display_skip) of each argument; ``same`` while all three agree
-        # (no text, nothing typed over: the usual case, worked out once).
+        # The arguments' true values, and — only when some argument holds text or is
+        # typed over, so that the cell would show something else — what they show.
         trues: list[Number] = []
-        displays: list[Number] = []
-        skips: list[Number] = []
-        same = True
-        for computed, key in step.args:
+        shown_args: list[tuple[Number, Number]] | None = None  # (display, display_skip) each
+        for i, (computed, key) in enumerate(step.args):
             if computed:
-                d = states[key]
-                t_ = d.true
-                d_, s_ = (d.shown, d.shown) if d.typed_over else (d.display, d.display_skip)
+                d = states.get(key)
+                if d is None:  # a plain cell: shows what it is
+                    t_, differs = plain[key][1], False
+                else:
+                    t_ = d.true
+                    pair = (d.shown, d.shown) if d.typed_over else (d.display, d.display_skip)
+                    differs = not (pair[0] is t_ and pair[1] is t_) and not (pair[0] == t_ and pair[1] == t_)
             else:
                 row = rows.get(key[1])
                 f = None if row is None else getattr(row, key[2])
-                t_ = d_ = number_or_blank(f)
-                # A SUM skips text; arithmetic on text gives an error value (unknown here).
-                s_ = ((0.0 if sum_op else None) if _holds_text(f) else t_)
+                if f is not None and f.ok and f.raw.__class__ is not str:
+                    t_ = f.number  # a number typed as a number: the usual case
+                    differs = False
+                else:
+                    t_ = number_or_blank(f)
+                    # A SUM skips text; arithmetic on text gives an error value (unknown here).
+                    differs = _holds_text(f)
+                    pair = (t_, (0.0 if sum_op else None) if differs else t_)
+            if differs and shown_args is None:
+                shown_args = [(v, v) for v in trues]
             trues.append(t_)
-            displays.append(d_)
-            skips.append(s_)
-            if same and not (d_ is t_ and s_ is t_):
-                same = d_ == t_ and s_ == t_
-        if c.over is not None and c.over.sheet in self.unit.unread:
-            trues.append(None)  # a sum over a table that could not be read: unknown
-            displays.append(None)
-            skips.append(None)
-        elif c.over is not None:
-            true_over: Number = 0.0
-            skip_over: Number = 0.0
-            col = c.over.col
-            for item in self._over_items(c.over):
-                f = getattr(item, col)
-                v = number_or_blank(f)
-                true_over = None if v is None or true_over is None else true_over + v
-                if not _holds_text(f):
-                    skip_over = None if v is None or skip_over is None else skip_over + v
+            if shown_args is not None:
+                shown_args.append(pair if differs else (t_, t_))
+        if c.over is not None:
+            true_over, skip_over = self._column_sum(c.over)
+            if shown_args is None and true_over != skip_over:
+                shown_args = [(v, v) for v in trues]
             trues.append(true_over)
-            displays.append(true_over)
-            skips.append(skip_over)
-            same = same and true_over == skip_over
+            if shown_args is not None:
+                shown_args.append((true_over, skip_over))
         true = _apply(c.op, trues)
-        display, skip = (true, true) if same else (_apply(c.op, displays), _apply(c.op, skips))
+        if shown_args is None:
+            display = skip = true
+        else:
+            display = _apply(c.op, [a for a, _ in shown_args])
+            skip = _apply(c.op, [b for _, b in shown_args])
         row = rows.get(c.row)
         f = None if row is None else getattr(row, c.col)
         shown = f.number if f is not None and f.ok else None
@@ -211,6 +269,21 @@ class Values:
             known = [x for x in (true, display, skip) if x is not None]
             typed = bool(known) and not any(_agrees(shown, x, tol) for x in known)
         return CellState(c, t.name, f, true, display, skip, shown, typed)
+
+    def _column_sum(self, o: Any) -> tuple[Number, Number]:
+        """(the sum, the sum a SUMIF shows skipping text) of a free table's column; unknown
+        when the table could not be read or a summed cell is unreadable."""
+        if o.sheet in self.unit.unread:
+            return None, None
+        true_sum: Number = 0.0
+        skip_sum: Number = 0.0
+        for item in self._over_items(o):
+            f = getattr(item, o.col)
+            v = number_or_blank(f)
+            true_sum = None if v is None or true_sum is None else true_sum + v
+            if not _holds_text(f):
+                skip_sum = None if v is None or skip_sum is None else skip_sum + v
+        return true_sum, skip_sum
 
     # -- cells --------------------------------------------------------------
 
@@ -222,21 +295,54 @@ class Values:
 
     def state(self, sheet: str, row: str, col: str) -> CellState | None:
         """The state of a computed cell, or None for an input cell."""
-        return self._states.get((sheet, row, col))
+        key = (sheet, row, col)
+        st = self._states.get(key)
+        if st is None and key in self._plain:
+            decl, true, f, shown = self._plain[key]
+            st = self._states[key] = CellState(decl, sheet, f, true, true, true, shown, False)
+        return st
+
+    def _input(self, key: tuple[str, str, str]) -> float | None:
+        """An input cell as a SUM sees it (worked out once: rules ask about the same cells)."""
+        try:
+            return self._inputs[key]
+        except KeyError:
+            v = self._inputs[key] = number_or_blank(self.field(*key))
+            return v
+
+    def shown(self, sheet: str, row: str, col: str) -> tuple[float | None, float | None, bool] | None:
+        """(true value, the number the cell shows, typed over?) of a computed cell, or None
+        for an input cell (no CellState is made for it)."""
+        key = (sheet, row, col)
+        p = self._plain.get(key)
+        if p is not None:
+            return (p[1] if isinstance(p[1], float) else None), p[3], False
+        st = self._states.get(key)
+        if st is None:
+            return None
+        return (st.true if isinstance(st.true, float) else None), st.shown, st.typed_over
 
     def true(self, sheet: str, row: str, col: str) -> float | None:
         """A cell's value from the inputs: an input as read (blank 0), a computed cell as
         computed; None when unknown (and for a ratio the template shows blank)."""
-        st = self._states.get((sheet, row, col))
+        key = (sheet, row, col)
+        p = self._plain.get(key)
+        if p is not None:
+            return p[1] if isinstance(p[1], float) else None
+        st = self._states.get(key)
         if st is None:
-            return number_or_blank(self.field(sheet, row, col))
+            return self._input(key)
         return st.true if isinstance(st.true, float) else None
 
     def judged(self, sheet: str, row: str, col: str) -> float | None:
         """An input as read; a computed cell's typed figure when typed over, else its true value."""
-        st = self._states.get((sheet, row, col))
+        key = (sheet, row, col)
+        p = self._plain.get(key)
+        if p is not None:
+            return p[1] if isinstance(p[1], float) else None
+        st = self._states.get(key)
         if st is None:
-            return number_or_blank(self.field(sheet, row, col))
+            return self._input(key)
         return st.judged
 
     def readings(self, sheet: str, row: str, col: str) -> list[float] | None:
@@ -248,10 +354,13 @@ class Values:
             return self._readings[key]
         except KeyError:
             pass
+        p = self._plain.get(key)
         st = self._states.get(key)
         out: list[float] | None
-        if st is None:
-            v = number_or_blank(self.field(sheet, row, col))
+        if p is not None:
+            out = [p[1]] if isinstance(p[1], float) else None
+        elif st is None:
+            v = self._input(key)
             out = None if v is None else [v]
         elif not isinstance(st.true, float):
             out = None
@@ -276,9 +385,9 @@ class Values:
         cells, an input cell holding text (a spreadsheet may show an error value there)."""
         st = self._states.get((sheet, row, col))
         if st is None:
-            return False
+            return False  # an input, or a plain cell: its arguments are numbers
         for r, c in st.decl.args:
-            if (sheet, r, c) in self._states:
+            if (sheet, r, c) in self._states or (sheet, r, c) in self._plain:
                 if self.depends_on_text(sheet, r, c):
                     return True
             elif _holds_text(self.field(sheet, r, c)):

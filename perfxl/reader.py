@@ -176,18 +176,20 @@ class Book:
 def _open_calamine(path: Path, by_content: bool):
     import python_calamine as pc
 
-    with _parsing():
+    try:
         if by_content:
             with open(path, "rb") as fh:
                 return pc.CalamineWorkbook.from_filelike(fh)
         return pc.CalamineWorkbook.from_path(str(path))
+    except BaseException as e:
+        raise _as_parser_error(e) from e
 
 
 class ParserError(Exception):
     """The spreadsheet library could not parse the file (a damaged or unsupported file).
 
-    Raised only around the library's own calls (:func:`_parsing`): an exception in
-    perfxl's code is never one — it is a bug, reported as such (F902)."""
+    Raised only around the library's own calls (:func:`_as_parser_error`): an exception
+    in perfxl's code is never one — it is a bug, reported as such (F902)."""
 
     def __init__(self, kind: str, detail: str):
         super().__init__(f"{kind}: {detail}")
@@ -199,21 +201,14 @@ def _is_panic(e: BaseException) -> bool:
     return type(e).__name__ == "PanicException"
 
 
-@contextlib.contextmanager
-def _parsing() -> Iterator[None]:
-    """Around a call into the parser library: what it raises means the file cannot be
-    parsed (:class:`ParserError`) — except running out of memory, which is its own answer,
-    and interrupts (Ctrl-C, the batch's time limit), which pass through."""
-    try:
-        yield
-    except MemoryError:
-        raise
-    except Exception as e:
-        raise ParserError(type(e).__name__, str(e)[:300]) from e
-    except BaseException as e:
-        if _is_panic(e):
-            raise ParserError(type(e).__name__, str(e)[:300]) from e
-        raise
+def _as_parser_error(e: BaseException) -> BaseException:
+    """What the parser library raised, as perfxl answers it: the file cannot be parsed
+    (:class:`ParserError`) — except running out of memory, which is its own answer, and
+    interrupts (Ctrl-C, the batch's time limit), which pass through as they are.  Used
+    only around the library's own calls: an exception in perfxl's code is a bug."""
+    if isinstance(e, (MemoryError, TooManyRows)) or not (isinstance(e, Exception) or _is_panic(e)):
+        return e
+    return ParserError(type(e).__name__, str(e)[:300])
 
 
 def read_grids(path: str | Path, *, by_content: bool = False, max_rows: int | None = None,
@@ -228,25 +223,28 @@ def read_grids(path: str | Path, *, by_content: bool = False, max_rows: int | No
     """
     wb = _open_calamine(Path(path), by_content)
     try:
-        with _parsing():
-            names = list(wb.sheet_names)
+        # One try around the library's calls (a context manager per call costs more than
+        # a workbook's worth of them): the loop in between only stores their results.
+        names = list(wb.sheet_names)
         grids: dict[str, Grid] = {}
         for name in names:
             if only is not None and name not in only:
                 continue
-            with _parsing():
-                sheet = wb.get_sheet_by_name(name)
-                h = sheet.total_height or sheet.height
+            sheet = wb.get_sheet_by_name(name)
+            h = sheet.total_height or sheet.height
             if max_rows is not None and h > max_rows:
                 raise TooManyRows(name, h)
-            with _parsing():
-                grids[name] = sheet.to_python(skip_empty_area=False)
+            grids[name] = sheet.to_python(skip_empty_area=False)
         return names, grids
+    except BaseException as e:
+        err = _as_parser_error(e)
+        if err is e:
+            raise
+        raise err from e
     finally:
         close = getattr(wb, "close", None)
         if close:
-            with _parsing():
-                close()
+            close()
 
 
 @dataclass
@@ -289,17 +287,20 @@ def _read_sheets(path: Path, *, by_content: bool, max_rows: int) -> Sheets:
     names, grids = read_grids(path, by_content=by_content, max_rows=max_rows)
     wb = _open_calamine(path, by_content)
     try:
-        with _parsing():
-            hidden = {m.name for m in wb.sheets_metadata if "hidden" in str(m.visible).lower()}
-            merged = {}
-            for name in names:
-                ranges = getattr(wb.get_sheet_by_name(name), "merged_cell_ranges", None) or []
-                merged[name] = [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in ranges]
+        hidden = {m.name for m in wb.sheets_metadata if "hidden" in str(m.visible).lower()}
+        merged = {}
+        for name in names:
+            ranges = getattr(wb.get_sheet_by_name(name), "merged_cell_ranges", None) or []
+            merged[name] = [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in ranges]
+    except BaseException as e:
+        err = _as_parser_error(e)
+        if err is e:
+            raise
+        raise err from e
     finally:
         close = getattr(wb, "close", None)
         if close:
-            with _parsing():
-                close()
+            close()
     return Sheets(names, grids, merged, hidden)
 
 

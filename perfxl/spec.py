@@ -93,9 +93,9 @@ FIRST_YEAR = 2015
 
 def year_range() -> tuple[int, int]:
     """The evaluation years a workbook may be for: 2015 to the current year."""
-    import datetime as dt
+    import time
 
-    return FIRST_YEAR, dt.date.today().year
+    return FIRST_YEAR, time.localtime().tm_year
 
 
 def col_letter(index: int) -> str:

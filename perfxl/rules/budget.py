@@ -93,7 +93,7 @@ def budget_always(unit: Unit, ctx: RuleContext, key: str, cols: tuple[str, ...],
     """True when ``pred(*values)`` holds for every candidate value of the row's ``cols``
     (an input as read; a computed total as computed, as shown and, where it does not
     balance, as the sum of its parts); False when a value is unknown."""
-    return always(computed_values(unit, ctx), budget_balance_failures(unit, ctx), BUDGET, key, cols, pred, ctx.memo)
+    return always(unit, ctx, BUDGET, budget_balance_failures, key, cols, pred)
 
 
 def _cell(row: BudgetRow, col: str) -> str:

@@ -46,6 +46,7 @@ __all__ = [
     "balance_failures",
     "candidates",
     "always",
+    "basis",
     "computed_values",
 ]
 
@@ -87,7 +88,7 @@ class RuleContext:
     rulebook: Rulebook
     card: ScoreCard | None = None
     year: int | None = None
-    cache: dict[str, Any] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)
 
     def memo(self, key: str, make: Callable[..., Any], *args: Any) -> Any:
         """``make(*args)``, worked out once per unit under ``key`` (passing arguments
@@ -190,18 +191,20 @@ def balance_failures(sheet: TableSheet, vals: Values, cols: Iterable[str], tol: 
     """
     out: list[Balance] = []
     name = sheet.name
+    true = vals.true
     for col in cols:
         reported: set[str] = set()
         for total, parts in sheet.balances:
             lhs = vals.judged(name, total, col)
             if lhs is None:
                 continue
-            options = [_part_readings(vals, name, p, col) for p in parts]
-            if any(o is None for o in options):
+            values = [true(name, p, col) for p in parts]
+            if None in values:
                 continue
-            want = math.fsum(o[0] for o in options)  # type: ignore[index]
+            want = math.fsum(values)  # type: ignore[arg-type]
             if close(lhs, want, tol):
                 continue  # the usual case
+            options = [_part_readings(vals, name, p, col) for p in parts]
             if any(len(o) > 1 for o in options) and any(  # type: ignore[arg-type]
                     close(lhs, math.fsum(combo), tol) for combo in itertools.product(*options)):  # type: ignore[misc]
                 continue
@@ -224,17 +227,38 @@ def candidates(failures: Iterable[Balance], vals: Values, sheet: TableSheet, key
     return sorted(set(out).union(extra)) if extra else out
 
 
-def always(vals: Values, failures: list[Balance], sheet: TableSheet, key: str, cols: tuple[str, ...],
-           pred: Callable[..., bool], memo: Callable[..., Any]) -> bool:
-    """True when ``pred(*values)`` holds for every candidate value of the row's ``cols``;
-    False when a value is unknown.  ``memo`` is :meth:`RuleContext.memo` (many rules ask
-    about the same cells)."""
-    if failures:
-        options = [memo(f"candidates:{sheet.name}:{key}:{c}", candidates, failures, vals, sheet, key, c) for c in cols]
-    else:  # every total balances (the usual case): a cell's readings are all there is
-        options = [vals.readings(sheet.name, key, c) for c in cols]
-    if any(o is None for o in options):
+def always(unit: Unit, ctx: RuleContext, sheet: TableSheet, failures: Callable[[Unit, RuleContext], list[Balance]],
+           key: str, cols: tuple[str, ...], pred: Callable[..., bool]) -> bool:
+    """True when ``pred(*values)`` holds for every candidate value of the row's ``cols``
+    (see :func:`candidates`); False when a value is unknown.  ``failures`` gives the
+    sheet's balance failures.  Several rules ask about the same cells: their candidates
+    are worked out once per unit."""
+    cache = ctx.cache
+    ck = (sheet.name, key, cols)
+    options = cache.get(ck)
+    if options is None:
+        vals, fails = basis(unit, ctx, sheet, failures)
+        name = sheet.name
+        found = [candidates(fails, vals, sheet, key, c) if fails else vals.readings(name, key, c) for c in cols]
+        if None in found:
+            options = cache[ck] = ()  # unknown
+        elif all(len(o) == 1 for o in found):  # type: ignore[arg-type]
+            options = cache[ck] = (tuple(o[0] for o in found),)  # type: ignore[index]
+        else:
+            options = cache[ck] = tuple(itertools.product(*found))  # type: ignore[arg-type]
+    if not options:
         return False
-    if all(len(o) == 1 for o in options):  # type: ignore[arg-type]
-        return bool(pred(*(o[0] for o in options)))  # type: ignore[index]
-    return all(pred(*combo) for combo in itertools.product(*options))  # type: ignore[arg-type]
+    if len(options) == 1:
+        return bool(pred(*options[0]))
+    return all(pred(*combo) for combo in options)
+
+
+def basis(unit: Unit, ctx: RuleContext, sheet: TableSheet, failures: Callable[[Unit, RuleContext], list[Balance]]
+          ) -> tuple[Values, list[Balance]]:
+    """(the unit's computed cells, ``sheet``'s balance failures), once per unit: every
+    rule that weighs a cell of the sheet asks for both."""
+    key = ("basis", sheet.name)
+    got = ctx.cache.get(key)
+    if got is None:
+        got = ctx.cache[key] = (computed_values(unit, ctx), failures(unit, ctx))
+    return got

@@ -100,7 +100,7 @@ def _failures(unit: Unit, ctx: RuleContext):  # type: ignore[no-untyped-def]
 
 def _always(unit: Unit, ctx: RuleContext, key: str, cols: tuple[str, ...], pred) -> bool:  # type: ignore[no-untyped-def]
     """``pred`` holds for every candidate value (see :func:`perfxl.rules.registry.candidates`)."""
-    return always(computed_values(unit, ctx), _failures(unit, ctx), THREE_PUBLIC, key, cols, pred, ctx.memo)
+    return always(unit, ctx, THREE_PUBLIC, _failures, key, cols, pred)
 
 
 @check("S001")
