@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from perfxl.errors import UsageError
 from perfxl.findings import Finding
-from perfxl.publish import STATE_DIR, Conflict, OutputSet
+from perfxl.publish import STATE_DIR, Conflict, OutputSet, running
 from perfxl.safe import unique_names
 from perfxl.summary import (
     STATUS_FIX,
@@ -647,28 +647,6 @@ def _annotate_again(rows: list[SummaryRow], added: dict[int, list[Finding]], tas
 
 
 _STALE_TEMP_RE = re.compile(r"\.(.+)\.[0-9a-f]{8}\.tmp(\.\w+)")  # perfxl.safe's temporary names
-_STALE_AGE = 24 * 3600  # where process ids cannot be checked, a staging folder this old is dead
-
-
-def _running(name: str, path: Path) -> bool:
-    """True when the staging folder ``name`` may belong to a batch still running."""
-    m = re.match(re.escape(_STAGING_PREFIX) + r"(\d+)-", name)
-    if m is None:
-        return False  # not ours, or from a version without the pid: a dead run's
-    pid = int(m.group(1))
-    if pid == os.getpid():
-        return False
-    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
-        with contextlib.suppress(OSError):
-            return time.time() - path.stat().st_mtime < _STALE_AGE
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. PermissionError: the process exists
-        return True
-    return True
 
 
 def _clean_leftovers(out: Path) -> None:
@@ -680,7 +658,7 @@ def _clean_leftovers(out: Path) -> None:
 
     live = False
     for d in out.glob(f"{_STAGING_PREFIX}*"):
-        if _running(d.name, d):
+        if d.name.startswith(_STAGING_PREFIX) and running(d.name[len(_STAGING_PREFIX):], d):
             live = True
         elif d.is_dir() and not d.is_symlink():
             shutil.rmtree(d, ignore_errors=True)

@@ -325,25 +325,22 @@ class Values:
     def true(self, sheet: str, row: str, col: str) -> float | None:
         """A cell's value from the inputs: an input as read (blank 0), a computed cell as
         computed; None when unknown (and for a ratio the template shows blank)."""
-        key = (sheet, row, col)
-        p = self._plain.get(key)
-        if p is not None:
-            return p[1] if isinstance(p[1], float) else None
-        st = self._states.get(key)
-        if st is None:
-            return self._input(key)
-        return st.true if isinstance(st.true, float) else None
+        return self._figure((sheet, row, col), False)
 
     def judged(self, sheet: str, row: str, col: str) -> float | None:
         """An input as read; a computed cell's typed figure when typed over, else its true value."""
-        key = (sheet, row, col)
+        return self._figure((sheet, row, col), True)
+
+    def _figure(self, key: tuple[str, str, str], judged: bool) -> float | None:
         p = self._plain.get(key)
         if p is not None:
             return p[1] if isinstance(p[1], float) else None
         st = self._states.get(key)
         if st is None:
             return self._input(key)
-        return st.judged
+        if judged:
+            return st.judged
+        return st.true if isinstance(st.true, float) else None
 
     def readings(self, sheet: str, row: str, col: str) -> list[float] | None:
         """Every figure a cell may stand for: an input's value; a computed cell's true value,

@@ -36,14 +36,14 @@ from pathlib import Path
 
 from perfxl.safe import atomic_write_text
 
-__all__ = ["OutputSet", "STATE_DIR", "MANIFEST", "Conflict"]
+__all__ = ["OutputSet", "STATE_DIR", "MANIFEST", "Conflict", "running"]
 
 STATE_DIR = ".perfxl"
 MANIFEST = ".perfxl-files"  # in each run's folder: the files that run wrote, one a line
 _RUNS = "runs"
 _CURRENT = "current"
 _FALLBACK_MANIFEST = "published-files"  # without symbolic links: what the last run published
-_RUN_RE = re.compile(r"(\d+)-[0-9a-f]+")
+_RUN_RE = re.compile(r"(\d+)-")
 _STALE_AGE = 24 * 3600  # where process ids cannot be checked, a run folder this old is dead
 
 
@@ -167,11 +167,11 @@ class OutputSet:
         """Retire the folders of runs that died before or while publishing."""
         cur = self.current()
         for d in self.runs.iterdir():
-            if d == cur or not d.is_dir() or d.is_symlink() or _running(d.name, d):
+            if d == cur or not d.is_dir() or d.is_symlink() or running(d.name, d):
                 continue
             self._retire(d)
         for p in self.state.glob(f"{_CURRENT}.tmp-*"):
-            if p.is_symlink() and not _running(p.name.split(".tmp-", 1)[1], p):
+            if p.is_symlink() and not running(p.name.split(".tmp-", 1)[1], p):
                 p.unlink()
 
     def _publish_by_entries(self, stage: Path) -> None:
@@ -281,9 +281,10 @@ def _remove_empty_dirs(root: Path) -> None:
             os.rmdir(dirpath)
 
 
-def _running(tag: str, path: Path) -> bool:
-    """True when ``path`` (named ``<pid>-<hex>``) may belong to a batch still running."""
-    m = _RUN_RE.fullmatch(tag)
+def running(tag: str, path: Path) -> bool:
+    """True when ``path`` — whose name ``tag`` starts with the process id of the batch
+    that made it (``<pid>-…``) — may belong to a batch still running."""
+    m = _RUN_RE.match(tag)
     if m is None:
         return False
     pid = int(m.group(1))

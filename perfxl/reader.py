@@ -221,10 +221,8 @@ def read_grids(path: str | Path, *, by_content: bool = False, max_rows: int | No
     cells are turned into Python objects.  What the library cannot parse raises
     :class:`ParserError`.
     """
-    wb = _open_calamine(Path(path), by_content)
-    try:
-        # One try around the library's calls (a context manager per call costs more than
-        # a workbook's worth of them): the loop in between only stores their results.
+    with _workbook(Path(path), by_content) as wb:
+        # The loop between the library's calls only stores their results.
         names = list(wb.sheet_names)
         grids: dict[str, Grid] = {}
         for name in names:
@@ -236,6 +234,15 @@ def read_grids(path: str | Path, *, by_content: bool = False, max_rows: int | No
                 raise TooManyRows(name, h)
             grids[name] = sheet.to_python(skip_empty_area=False)
         return names, grids
+
+
+@contextlib.contextmanager
+def _workbook(path: Path, by_content: bool) -> Iterator[Any]:
+    """An open python-calamine workbook, closed after use; what the library raises while
+    it is used is a :class:`ParserError` (see :func:`_as_parser_error`)."""
+    wb = _open_calamine(path, by_content)
+    try:
+        yield wb
     except BaseException as e:
         err = _as_parser_error(e)
         if err is e:
@@ -285,22 +292,12 @@ def read_sheets(path: str | Path, rulebook: Rulebook | None = None) -> Sheets:
 
 def _read_sheets(path: Path, *, by_content: bool, max_rows: int) -> Sheets:
     names, grids = read_grids(path, by_content=by_content, max_rows=max_rows)
-    wb = _open_calamine(path, by_content)
-    try:
+    with _workbook(path, by_content) as wb:
         hidden = {m.name for m in wb.sheets_metadata if "hidden" in str(m.visible).lower()}
         merged = {}
         for name in names:
             ranges = getattr(wb.get_sheet_by_name(name), "merged_cell_ranges", None) or []
             merged[name] = [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in ranges]
-    except BaseException as e:
-        err = _as_parser_error(e)
-        if err is e:
-            raise
-        raise err from e
-    finally:
-        close = getattr(wb, "close", None)
-        if close:
-            close()
     return Sheets(names, grids, merged, hidden)
 
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from defusedxml.ElementTree import iterparse
 
@@ -131,6 +133,12 @@ class XmlProbe:
         return self._pct_styles
 
 
+def _events(data: bytes) -> Iterator[tuple[str, str, Any]]:
+    """(event, local name, element) of an XML part, parsed without DTDs."""
+    for event, el in iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True):
+        yield event, _local(el.tag), el
+
+
 def _scan(data: bytes, found: dict[str, Hit], styles: dict[str, int]) -> None:
     """One pass over a worksheet part: formula cells without a value and error cells into
     ``found``, every cell's style index into ``styles``.  A row or cell without ``r``
@@ -138,8 +146,7 @@ def _scan(data: bytes, found: dict[str, Hit], styles: dict[str, int]) -> None:
     row = 0
     col = 0
     in_data = False
-    for event, el in iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True):
-        name = _local(el.tag)
+    for event, name, el in _events(data):
         if event == "start":
             if name == "sheetData":
                 in_data = True
@@ -188,8 +195,7 @@ def _percent_styles(data: bytes) -> frozenset[int]:
     fmts = set(_BUILTIN_PERCENT)
     xfs: list[int | None] = []
     in_xfs = False
-    for event, el in iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True):
-        name = _local(el.tag)
+    for event, name, el in _events(data):
         if event == "start":
             if name == "cellXfs":
                 in_xfs = True
