@@ -82,3 +82,12 @@ def test_the_generator_adds_a_section_when_markers_are_missing():
     assert out.startswith("# perfxl\n\nSome text.\n\n## Rules\n")
     assert gen.updated(out) == out  # idempotent
     assert out.count(gen.START) == 1 and "| `B001` budget-balance |" in out
+
+
+def test_every_rule_is_explained_in_english():
+    """`perfxl rules CODE --lang en` shows why and an example in English for every rule."""
+    from perfxl.rules.english import WHY_EN
+
+    assert sorted(WHY_EN) == sorted(r.code for r in catalogue())
+    for code, (why, example) in WHY_EN.items():
+        assert why.strip().endswith(".") and example.strip().endswith("."), code
