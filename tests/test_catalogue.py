@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import string
 from pathlib import Path
 
 import pytest
+from _cli import script
 
 from perfxl.findings import AREAS, catalogue
 from perfxl.rules.registry import CHECKS
@@ -17,11 +17,7 @@ MY_AREAS = ("P", "B", "S", "G", "I", "T", "X")  # the checks' codes (F/V are the
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("gen_readme_rules", ROOT / "scripts" / "gen_readme_rules.py")
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(mod)
-    return mod
+    return script("gen_readme_rules")
 
 
 def _fields(template: str) -> set[str]:

@@ -10,18 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from _cli import run as cli
 
 from perfxl.check import CheckOptions, check_paths
-from perfxl.cli import main
 from perfxl.rulebook import default_rulebook
-
-
-def cli(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["perfxl", *map(str, args)])
-    with pytest.raises(SystemExit) as e:
-        main()
-    out, err = capsys.readouterr()
-    return e.value.code, out, err
 
 
 @pytest.fixture

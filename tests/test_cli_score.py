@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _cli import run as _main
 from typer.testing import CliRunner
 
 from perfxl.cli import app
@@ -85,18 +86,6 @@ def test_unreadable_file_exits_2(seed_file, tmp_path):
     units = json.loads(result.output)["units"]
     assert {u["path"]: u["status"] for u in units} == {str(seed_file): "scored", str(bad): "unreadable"}
     assert next(u for u in units if u["status"] == "unreadable")["reasons"]
-
-
-def _main(monkeypatch, capsys, *args):
-    import sys
-
-    from perfxl.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["perfxl", *map(str, args)])
-    with pytest.raises(SystemExit) as e:
-        main()
-    out, err = capsys.readouterr()
-    return e.value.code, out, err
 
 
 def test_missing_file_exits_2_and_says_so(tmp_path, monkeypatch, capsys):

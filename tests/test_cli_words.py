@@ -4,16 +4,16 @@ messages as English sentences, and the README's command table generated from the
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 import typer.main
+from _cli import run as cli
+from _cli import script
 
 from perfxl.check import CheckOptions, check_paths
 from perfxl.cli import TEXTS, app, main
@@ -24,14 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SESSION = ["template", "check", "score", "batch", "rules"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: Any) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["perfxl", *map(str, args)])
-    with pytest.raises(SystemExit) as e:
-        main()
-    out, err = capsys.readouterr()
-    return int(e.value.code), out, err
 
 
 # --- help ----------------------------------------------------------------------------
@@ -88,11 +80,7 @@ def test_every_parameter_has_help_in_both_languages() -> None:
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("gen_readme_commands", ROOT / "scripts" / "gen_readme_commands.py")
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(mod)
-    return mod
+    return script("gen_readme_commands")
 
 
 def test_readme_command_table_is_generated_from_the_cli() -> None:

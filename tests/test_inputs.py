@@ -6,27 +6,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from _cli import run as cli
 
 from perfxl.batch import BatchOptions, run_batch
 from perfxl.check import CheckOptions, check_paths
-from perfxl.cli import main
 from perfxl.inputs import MARKER, InputNotFound, discover
 from perfxl.rulebook import default_rulebook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-
-
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: Any) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["perfxl", *map(str, args)])
-    with pytest.raises(SystemExit) as e:
-        main()
-    out, err = capsys.readouterr()
-    return int(e.value.code), out, err
 
 
 @pytest.fixture
