@@ -162,7 +162,7 @@ def test_pages_carry_the_security_headers(site: Site) -> None:
         nonce = re.search(r"'nonce-([^']+)'", h["content-security-policy"]).group(1)
         assert f'<script nonce="{nonce}">' in r.text and "<script>" not in r.text
         assert h["x-content-type-options"] == "nosniff" and h["x-frame-options"] == "DENY"
-        assert h["referrer-policy"] == "no-referrer" and h["cache-control"] == "no-store"
+        assert h["referrer-policy"] == "same-origin" and h["cache-control"] == "no-store"
 
 
 # --- the clerk's page -----------------------------------------------------------------

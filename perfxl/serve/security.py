@@ -2,7 +2,8 @@
 
 * :class:`SecurityHeaders` — a strict Content-Security-Policy with a fresh nonce per
   response (the pages' one stylesheet and small script are inline and carry it; nothing
-  else may run or load), no framing, no MIME sniffing, no Referer (links carry tokens),
+  else may run or load), no framing, no MIME sniffing, no Referer to another site (links
+  carry tokens),
   no caching of pages that carry tokens or data.
 * :class:`BodyLimit` — a request body larger than the rulebook's ``max_file_mb`` (plus
   room for the form around it) is refused with 413 before it is read.
@@ -59,7 +60,7 @@ class SecurityHeaders:
             (b"content-security-policy", _csp(nonce).encode()),
             (b"x-content-type-options", b"nosniff"),
             (b"x-frame-options", b"DENY"),
-            (b"referrer-policy", b"no-referrer"),
+            (b"referrer-policy", b"same-origin"),
             (b"cross-origin-opener-policy", b"same-origin"),
             (b"cross-origin-resource-policy", b"same-origin"),
             (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
@@ -148,7 +149,6 @@ def same_origin(headers: Any) -> bool:
     if site is not None and site not in ("same-origin", "none"):
         return False
     origin = headers.get("origin")
-    if origin is None or origin == "null":
-        return origin is None
-    host = headers.get("host", "")
-    return origin.split("://", 1)[-1] == host
+    if origin is None or origin == "null":  # not sent, or withheld: the CSRF token decides
+        return True
+    return origin.split("://", 1)[-1] == headers.get("host", "")
