@@ -544,6 +544,13 @@ class WorkerPool:
             ctx = self._ctx
         return _Worker(ctx, self._fn)
 
+    def start(self) -> None:
+        """Start the workers now rather than on the first task (a server's first
+        upload then does not wait for the processes to start)."""
+        started = [self._take() for _ in range(self.jobs)]
+        with self._lock:
+            self._idle.extend(started)
+
     def run(self, task: Task) -> FileResult:
         """Run ``task`` on a free worker and return its result (never raises for the file)."""
         with self._slots:

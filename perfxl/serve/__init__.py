@@ -87,6 +87,10 @@ def serve(data: str | os.PathLike[str], *, host: str = "127.0.0.1", port: int = 
         if token is not None:
             echo("财政局管理链接（请妥善保存，只显示这一次）/ the bureau's admin link (keep it; shown only now):")
             echo(f"  {admin_url(host, port, token)}")
+            if host in ("0.0.0.0", "::", ""):
+                echo("  （在其他电脑上打开时，把 127.0.0.1 换成本机在办公网中的地址；部门链接按打开管理页时的地址生成）"
+                     "\n  (from another computer, use this machine's address on the office network; department "
+                     "links follow the address the admin page was opened with)")
         depts = store.departments()
         echo(f"数据 data: {root.resolve()} · 部门 departments: {len(depts)} · 版本 versions: {store.count_versions()}")
         echo(f"正在运行 serving on http://{host}:{port} （Ctrl-C 停止 / to stop）")

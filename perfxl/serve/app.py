@@ -430,6 +430,7 @@ def create_app(settings: Settings) -> Any:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> Any:
+        await run_in_threadpool(app_.checker.pool.start)
         try:
             yield
         finally:
