@@ -547,7 +547,9 @@ class WorkerPool:
     def start(self) -> None:
         """Start the workers now rather than on the first task (a server's first
         upload then does not wait for the processes to start)."""
-        started = [self._take() for _ in range(self.jobs)]
+        with self._lock:
+            missing = self.jobs - len(self._idle)
+        started = [self._take() for _ in range(missing)]
         with self._lock:
             self._idle.extend(started)
 

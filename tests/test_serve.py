@@ -235,6 +235,9 @@ def test_bad_uploads_get_a_clear_answer_and_no_row(site: Site, tmp_path: Path) -
     page = site.client.get(link).text
     r = site.client.post(f"{link}/upload", data={"csrf": form_csrf(page, f"{link}/upload")})
     assert r.status_code == 400
+    r = site.client.post(f"{link}/upload", content=b"--x\r\nnot a part",
+                         headers={"content-type": "multipart/form-data; boundary=x"})
+    assert r.status_code == 400 and "表单内容无法读取" in r.text
     assert site.store.count_versions() == 0
     # Random bytes named .xlsx are checked like any upload: a version that cannot be read.
     (tmp_path / "junk.xlsx").write_bytes(b"\x00\x01 not a workbook" * 50)

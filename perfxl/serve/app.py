@@ -226,7 +226,7 @@ class _App:
     async def submit(self, request: Request) -> Response:
         token, number = request.path_params["token"], request.path_params["n"]
         dept = await run_in_threadpool(self.department, token)
-        async with request.form(max_files=0, max_fields=500, max_part_size=64 * 1024) as form:
+        async with request.form(max_files=0, max_fields=20_000, max_part_size=64 * 1024) as form:
             self.check_form(request, form, token, f"submit:{number}")
             version = await run_in_threadpool(self.version_or_404, dept, number)
             if not version.can_submit:
@@ -269,9 +269,7 @@ class _App:
             self.admin(token)
             depts = self.store.departments()
             subs = self.store.submissions()
-            submitted = {s.version_id: self.store.version_by_id(s.version_id) for s in subs.values()}
-            rows = inbox_rows(depts, self.store.latest_versions(), subs,
-                              {k: v for k, v in submitted.items() if v is not None})
+            rows = inbox_rows(depts, self.store.latest_versions(), subs)
             export = self.exporter.current()
             return {"rows": rows, "export": export, "has_submissions": bool(subs),
                     "waiting": [r.department for r in rows if r.submission is None],
@@ -424,7 +422,7 @@ def create_app(settings: Settings) -> Any:
             except _Fail as fail:
                 return app_.fail_page(request, fail)
             except HTTPException as e:  # a malformed form
-                return app_.fail_page(request, _Fail(e.status_code, "bad_csrf"))
+                return app_.fail_page(request, _Fail(e.status_code, "bad_form"))
 
         return endpoint
 

@@ -93,6 +93,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "not_found": ("链接无效或已停用。请向财政局索取新的链接。",
                   "This link is not valid or has been revoked. Ask the bureau for a new one."),
     "bad_csrf": ("页面已过期或来源不明，请刷新页面后重试。", "The form has expired or came from elsewhere: reload the page and try again."),
+    "bad_form": ("表单内容无法读取，请刷新页面后重试。", "The form could not be read: reload the page and try again."),
     "too_large": ("文件过大：上限 {mb} MB。", "The file is too large: the limit is {mb} MB."),
     "no_file": ("请选择要上传的文件。", "Choose a file to upload."),
     "bad_suffix": ("只接受 .xlsx .xlsm .xls .ods 文件（收到“{name}”）。",

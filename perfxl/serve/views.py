@@ -86,23 +86,13 @@ def missing_explanations(version: Version, explanations: dict[str, str], placeho
 
 @dataclass
 class InboxRow:
-    """One department on the bureau's page."""
+    """One department on the bureau's page: its latest upload and its submission."""
 
     department: Department
     latest: Version | None
     submission: Submission | None
-    submitted: Version | None
-
-    @property
-    def shown_version(self) -> Version | None:
-        """The figures shown: the submitted version's, else the latest upload's."""
-        return self.submitted or self.latest
 
 
 def inbox_rows(departments: Sequence[Department], latest: dict[int, Version],
-               submissions: dict[int, Submission], versions_by_id: dict[int, Version]) -> list[InboxRow]:
-    rows = []
-    for d in departments:
-        sub = submissions.get(d.id)
-        rows.append(InboxRow(d, latest.get(d.id), sub, versions_by_id.get(sub.version_id) if sub else None))
-    return rows
+               submissions: dict[int, Submission]) -> list[InboxRow]:
+    return [InboxRow(d, latest.get(d.id), submissions.get(d.id)) for d in departments]
