@@ -38,6 +38,29 @@ from perfxl.serve import prepare  # noqa: E402
 from perfxl.serve.store import Store  # noqa: E402
 
 
+def tree_cpu(root: int) -> float:
+    """CPU seconds used so far by process ``root`` and everything below it (Linux /proc:
+    the server, its forkserver and check workers, and the children they reaped)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ppid = int(fields[1])
+        cpu = sum(int(x) for x in fields[11:15]) / tick  # utime stime cutime cstime
+        stats[int(d.name)] = (ppid, cpu)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += stats.get(pid, (0, 0.0))[1]
+        todo.extend(c for c, (pp, _) in stats.items() if pp == pid)
+    return total
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -109,7 +132,8 @@ async def watch(client: httpx.AsyncClient, admin: str, stop: asyncio.Event, late
             pass
 
 
-async def run(url: str, admin: str, links: list[str], samples: list[Path], args: argparse.Namespace) -> dict:
+async def run(url: str, admin: str, links: list[str], samples: list[Path], args: argparse.Namespace,
+              server: int) -> dict:
     limits = httpx.Limits(max_connections=args.clerks + 8, max_keepalive_connections=args.clerks + 8)
     async with httpx.AsyncClient(base_url=url, timeout=600, limits=limits) as client:
         alone: list[float] = []
@@ -122,14 +146,16 @@ async def run(url: str, admin: str, links: list[str], samples: list[Path], args:
         pages: list[float] = []
         stop = asyncio.Event()
         watcher = asyncio.create_task(watch(client, admin, stop, pages))
+        cpu = tree_cpu(server)
         started = time.perf_counter()
         answered = await asyncio.gather(*(clerk(client, links[1 + c], plans[c], latencies, failures)
                                           for c in range(args.clerks)))
         wall = time.perf_counter() - started
+        cpu = tree_cpu(server) - cpu
         stop.set()
         await watcher
     return {"alone": alone, "latencies": latencies, "pages": pages, "wall": wall, "answered": answered,
-            "failures": failures}
+            "failures": failures, "cpu": cpu}
 
 
 def verify(data: Path, expected: dict[str, int]) -> list[str]:
@@ -176,7 +202,8 @@ def main() -> None:
     port = free_port()
     proc = start(data, port, args.jobs)
     try:
-        res = asyncio.run(run(f"http://127.0.0.1:{port}", f"/a/{token}", [links[n] for n in names], samples, args))
+        res = asyncio.run(run(f"http://127.0.0.1:{port}", f"/a/{token}", [links[n] for n in names], samples, args,
+                              proc.pid))
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -193,6 +220,9 @@ def main() -> None:
     print(f"{args.clerks} clerks × {args.uploads} uploads: {total} answered in {res['wall']:.1f} s → "
           f"{total / res['wall']:.2f} uploads/s; latency p50 {ms(lat, 50):.0f} ms, p95 {ms(lat, 95):.0f} ms, "
           f"max {max(lat) * 1000:.0f} ms")
+    print(f"server CPU (the server, its workers): {res['cpu']:.1f} s → {res['cpu'] / max(total, 1) * 1000:.0f} ms "
+          f"per upload, i.e. at most {total / res['cpu'] * cpus:.1f} uploads/s on {cpus} idle CPUs; "
+          f"load average during the run {os.getloadavg()[0]:.1f}")
     if res["pages"]:
         print(f"bureau page under load ({len(res['pages'])} views): p50 {ms(res['pages'], 50):.0f} ms, "
               f"p95 {ms(res['pages'], 95):.0f} ms")
