@@ -219,6 +219,26 @@ def batch(
     raise typer.Exit(result.exit_code)
 
 
+@app.command()
+def serve(
+    data: Path = typer.Option(Path("perfxl-data"), "--data", help="数据文件夹（数据库与上传的文件）/ data folder (database and uploads)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址（办公网内用 0.0.0.0）/ address to listen on (0.0.0.0: the office network)."),
+    port: int = typer.Option(8000, "--port", help="端口 / port."),
+    init: bool = typer.Option(False, "--init", help="生成新的管理链接（旧链接失效）/ issue a new admin link (the old one stops working)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="校验进程数（默认 CPU 核数）/ worker processes for checks."),
+    rules: Optional[Path] = RulesOpt,
+) -> None:
+    """启动网页：各部门上传、校验、提交，财政局查看收件箱 / run the web page for clerks and the bureau.
+
+    The first start (or --init) prints the bureau's admin link; the bureau adds departments
+    there and sends each its upload link.  Everything is kept in the data folder.
+    """
+    from perfxl.rulebook import load_rulebook
+    from perfxl.serve import serve as run
+
+    run(data, host=host, port=port, init=init, rulebook=load_rulebook(rules), jobs=jobs, echo=typer.echo)
+
+
 def main() -> None:
     """Entry point: run the app, mapping library errors to exit code 2."""
     try:
