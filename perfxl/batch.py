@@ -82,6 +82,7 @@ __all__ = [
     "BatchResult",
     "FileResult",
     "Task",
+    "WorkerPool",
     "discover",
     "is_lock_file",
     "process_file",
@@ -315,6 +316,35 @@ class _Worker:
         self.deadline = time.monotonic() + task.timeout if task.timeout else float("inf")
         self.conn.send(task)
 
+    def outcome(self, ready: Any, now: float) -> tuple[FileResult | None, bool]:
+        """The result of the busy task once ``ready`` (from ``mp_wait``) or the clock
+        says so, or None while it runs; and whether this worker must be replaced (it
+        died, overran, or has done its share of files; it is then stopped)."""
+        task = self.task
+        assert task is not None
+        result: FileResult | None = None
+        replace = False
+        if self.conn in ready:
+            try:
+                result = self.conn.recv()
+            except (EOFError, OSError):  # the worker died: its pipe closed
+                self.proc.join(timeout=5)
+                result, replace = _died(task, self.proc.exitcode), True
+            except Exception as e:  # noqa: BLE001 - a result that cannot be unpickled
+                result = _internal_error(task, e)
+            self.task, self.done = None, self.done + 1
+            replace = replace or self.done >= _TASKS_PER_WORKER
+        elif self.proc.sentinel in ready:
+            self.task = None
+            result, replace = _died(task, self.proc.exitcode), True
+        elif now >= self.deadline:
+            self.task = None
+            self.stop(kill=True)
+            result, replace = _timed_out(task), True
+        if replace:
+            self.stop(kill=self.proc.is_alive() and self.task is not None)
+        return result, replace
+
     def stop(self, kill: bool = False) -> None:
         if not kill:
             with contextlib.suppress(OSError, ValueError, BrokenPipeError):
@@ -372,32 +402,12 @@ def _run_pool(tasks: Sequence[Task], jobs: int, fn: Callable[[Task], FileResult]
                                 timeout=None if wait_for == float("inf") else wait_for + 0.01))
             now = time.monotonic()
             for i, w in enumerate(workers):
-                task = w.task
-                if task is None:
+                if w.task is None:
                     continue
-                replace = False
-                if w.conn in ready:
-                    try:
-                        result = w.conn.recv()
-                    except (EOFError, OSError):  # the worker died: its pipe closed
-                        w.proc.join(timeout=5)
-                        result, replace = _died(task, w.proc.exitcode), True
-                    except Exception as e:  # noqa: BLE001 - a result that cannot be unpickled
-                        result = _internal_error(task, e)
-                    w.task, w.done = None, w.done + 1
+                result, replace = w.outcome(ready, now)
+                if result is not None:
                     deliver(result)
-                    replace = replace or w.done >= _TASKS_PER_WORKER
-                elif w.proc.sentinel in ready:
-                    w.task = None
-                    deliver(_died(task, w.proc.exitcode))
-                    replace = True
-                elif now >= w.deadline:
-                    w.task = None
-                    w.stop(kill=True)
-                    deliver(_timed_out(task))
-                    replace = True
                 if replace:
-                    w.stop(kill=w.proc.is_alive() and w.task is not None)
                     workers[i] = _Worker(ctx, fn) if pending else _Idle()
     finally:
         for w in workers:
@@ -413,6 +423,80 @@ class _Idle:
 
     def give(self, task: Task) -> None:  # pragma: no cover - never given work
         raise RuntimeError("idle slot")
+
+
+class WorkerPool:
+    """Worker processes that outlive one batch, for a caller that checks files as they
+    arrive (``perfxl serve``): the batch's workers, time limit and replacement rules, one
+    task at a time per worker.  Thread-safe: :meth:`run` blocks its calling thread, and
+    at most ``jobs`` tasks run at once (other callers wait for a free worker).
+
+    ::
+
+        pool = WorkerPool(2)
+        result = pool.run(task)   # a FileResult; F901 on time-out, F902 if the worker died
+        pool.close()
+    """
+
+    def __init__(self, jobs: int | None = None, fn: Callable[[Task], FileResult] | None = None):
+        self.jobs = jobs or _default_jobs()
+        self._fn = fn or process_file
+        self._ctx: Any = None
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.jobs)
+        self._closed = False
+
+    def _take(self) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the worker pool is closed")
+            if self._idle:
+                return self._idle.pop()
+            if self._ctx is None:
+                self._ctx = _mp_context()
+            ctx = self._ctx
+        return _Worker(ctx, self._fn)
+
+    def start(self) -> None:
+        """Start the workers now rather than on the first task (a server's first
+        upload then does not wait for the processes to start)."""
+        with self._lock:
+            missing = self.jobs - len(self._idle)
+        started = [self._take() for _ in range(missing)]
+        with self._lock:
+            self._idle.extend(started)
+
+    def run(self, task: Task) -> FileResult:
+        """Run ``task`` on a free worker and return its result (never raises for the file)."""
+        with self._slots:
+            w = self._take()
+            keep = False
+            try:
+                w.give(task)
+                result: FileResult | None = None
+                while result is None:
+                    wait_for = max(0.0, w.deadline - time.monotonic())
+                    ready = mp_wait([w.conn, w.proc.sentinel],
+                                    timeout=None if wait_for == float("inf") else wait_for + 0.01)
+                    result, replace = w.outcome(set(ready), time.monotonic())
+                keep = not replace
+                return result
+            finally:
+                with self._lock:
+                    if keep and not self._closed:
+                        self._idle.append(w)
+                        w = None  # type: ignore[assignment]
+                if w is not None:
+                    w.stop(kill=w.task is not None)
+
+    def close(self) -> None:
+        """Stop the idle workers; a task still running finishes and its worker is stopped."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for w in idle:
+            w.stop()
 
 
 # ---------------------------------------------------------------------------

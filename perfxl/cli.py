@@ -56,6 +56,11 @@ TEXTS = Texts(
             "read (the batch still completes and lists it), 2 for a usage error (no such input, no workbook, "
             "a bad rulebook)."),
         "rules": Cmd("列出校验规则，或显示一条规则的详情", "list the rules, or show one in full"),
+        "serve": Cmd(
+            "启动网页：各部门上传、校验、提交，财政局查看收件箱", "run the web page for clerks and the bureau",
+            "第一次启动（或加 --init）时打印财政局的管理链接；财政局在那里添加部门，并把上传链接发给各部门。所有数据保存在数据文件夹中。",
+            "The first start (or --init) prints the bureau's admin link; the bureau adds departments there and "
+            "sends each its upload link. Everything is kept in the data folder."),
     },
     params={
         "help": Param("显示本帮助并退出", "show this help and exit"),
@@ -80,6 +85,13 @@ TEXTS = Texts(
         "timeout": Param("每个文件的时限，秒（默认：规则库的 timeout_seconds）",
                          "seconds per file (default: the rulebook's timeout_seconds)", "SECONDS"),
         "code": Param("规则代码，如 B001", "a rule code such as B001", "CODE"),
+        "serve.data": Param("数据文件夹（数据库与上传的文件）", "data folder (database and uploads)", "FOLDER",
+                            "perfxl-data"),
+        "serve.host": Param("监听地址（办公网内用 0.0.0.0）", "address to listen on (0.0.0.0: the office network)",
+                            "ADDRESS", "127.0.0.1"),
+        "serve.port": Param("端口", "port", "PORT", "8000"),
+        "serve.init": Param("生成新的管理链接（旧链接失效）", "issue a new admin link (the old one stops working)"),
+        "serve.jobs": Param("校验进程数（默认：CPU 核数）", "worker processes for checks (default: the CPUs)", "N"),
     },
 )
 
@@ -339,6 +351,24 @@ def rules_cmd(
         from perfxl.render import render_rule
 
         render_rule(r, lang=language)
+
+
+@app.command(**_c("serve"))
+def serve(
+    data: Path = typer.Option(Path("perfxl-data"), "--data", metavar="FOLDER", help=_h("serve.data")),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="ADDRESS", help=_h("serve.host")),
+    port: int = typer.Option(8000, "--port", metavar="PORT", help=_h("serve.port")),
+    init: bool = typer.Option(False, "--init", help=_h("serve.init")),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N", help=_h("serve.jobs")),
+    rules: Optional[Path] = RulesOpt,
+    lang: Optional[Lang] = LangOpt,
+    debug: bool = DebugOpt,
+) -> None:
+    from perfxl.rulebook import load_rulebook
+    from perfxl.serve import serve as run
+
+    _common(lang, debug)
+    run(data, host=host, port=port, init=init, rulebook=load_rulebook(rules), jobs=jobs, echo=typer.echo)
 
 
 def main(argv: Optional[List[str]] = None) -> None:

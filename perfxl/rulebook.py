@@ -198,8 +198,9 @@ def _parse(data: dict, text: str, path: str) -> Rulebook:
                       f"must be one of {list(_SEVERITIES)}, got {sev!r}")
         severities[code] = sev
     lim = data["limits"]
-    limits = Limits(**{k: type(getattr(Limits, k))(number("limits", k, 0))
-                       for k in Limits.__dataclass_fields__ if k in lim})
+    # By the field's declared type: 'max_file_mb = 0.5' stays 0.5 (not int(0.5) = 0, no limit).
+    limits = Limits(**{k: (int if f.type == "int" else float)(number("limits", k, 0))
+                       for k, f in Limits.__dataclass_fields__.items() if k in lim})
     for k in lim:
         if k not in Limits.__dataclass_fields__:
             raise err("limits", k, f"未知的限值，应为 {'、'.join(Limits.__dataclass_fields__)} 之一",

@@ -340,3 +340,34 @@ def test_batch_outputs_open_in_libreoffice(inbox: Path, tmp_path: Path, soffice_
     assert "桃源县科学技术协会" in text
     pdf = soffice_convert(out / "annotated" / "第二单位.xlsx", "pdf", tmp_path / "lo")
     assert pdf.stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_a_worker_pool_serves_threads_and_survives_hung_and_crashing_files(tmp_path: Path, seed_data: dict[str, Any],
+                                                                           make_xlsx: Callable[..., Path]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from perfxl.batch import WorkerPool
+
+    good = make_xlsx(seed_data, name="ok.xlsx")
+    options = CheckOptions(default_rulebook())
+
+    def task(name: str, i: int) -> Task:
+        return Task(index=i, path=name, abspath=str(good), annotated_dest=str(tmp_path / f"a{i}.xlsx"),
+                    annotated_rel=f"a{i}.xlsx", options=options, timeout=3)
+
+    pool = WorkerPool(2, misbehaving_worker)
+    try:
+        names = ["ok.xlsx", "hang.xlsx", "ok.xlsx", "crash.xlsx", "ok.xlsx", "ok.xlsx"]
+        started = time.monotonic()
+        with ThreadPoolExecutor(6) as ex:
+            results = list(ex.map(lambda a: pool.run(task(*a)), [(n, i) for i, n in enumerate(names)]))
+        assert time.monotonic() - started < 30
+        codes = [r.row.note.split()[0] if r.row.status == "无法读取" else r.row.status for r in results]
+        assert codes == ["通过", "F901", "通过", "F902", "通过", "通过"]
+        assert all((tmp_path / f"a{i}.xlsx").exists() for i, n in enumerate(names) if n == "ok.xlsx")
+        assert pool.run(task("ok.xlsx", 9)).row.status == "通过"  # the pool still works after both
+    finally:
+        pool.close()
+    with pytest.raises(RuntimeError):
+        pool.run(task("ok.xlsx", 10))

@@ -23,6 +23,7 @@ from perfxl.rulebook import default_rulebook
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SESSION = ["template", "check", "score", "batch", "rules"]
+COMMANDS = [*SESSION, "serve"]  # the web page runs apart from a session
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -64,7 +65,7 @@ def test_help_lists_every_option_with_its_value(monkeypatch, capsys) -> None:
     assert not CJK.search(out.replace("汇总表.xlsx", "").replace("财预〔2020〕10号", ""))
     # lines fit 80 columns, Chinese or English
     for lang in ("zh", "en"):
-        for command in SESSION:
+        for command in COMMANDS:
             rc, out, _ = cli(monkeypatch, capsys, command, "--help", "--lang", lang)
             assert max(width(line) for line in out.splitlines()) <= 80, (command, lang)
 
@@ -92,7 +93,7 @@ def test_readme_command_table_is_generated_from_the_cli() -> None:
     for option in ("check FILE...", "--year YEAR", "batch INPUT... -o OUTDIR", "--timeout SECONDS",
                    "--select CODES", "--ignore CODES", "--lang zh\\|en", "rules [CODE]"):
         assert option in table, option
-    assert [line.split("`perfxl ")[1].split()[0] for line in table.splitlines()[2:]] == SESSION
+    assert [line.split("`perfxl ")[1].split()[0] for line in table.splitlines()[2:]] == COMMANDS
 
 
 def test_the_generator_notices_a_new_option() -> None:
@@ -111,8 +112,8 @@ def test_the_generator_notices_a_new_option() -> None:
     (["check", "x.xlsx", "--format", "yaml"], "错误：--format 的值 'yaml' 无效，应为 text、json 之一。",
      "Error: Invalid value 'yaml' for --format: expected one of text, json."),
     (["check", "x.xlsx", "--year"], "错误：选项 --year 需要一个值。", "Error: Option --year needs a value."),
-    (["nosuch"], "错误：没有 nosuch 这个命令（可用：template、check、score、batch、rules）。",
-     "Error: No such command: nosuch (commands: template, check, score, batch, rules)."),
+    (["nosuch"], "错误：没有 nosuch 这个命令（可用：template、check、score、batch、rules、serve）。",
+     "Error: No such command: nosuch (commands: template, check, score, batch, rules, serve)."),
     (["rules", "B001", "B002"], "错误：多余的参数：B002。", "Error: Unexpected extra argument: B002."),
 ])
 def test_usage_errors_in_one_language(args: list[str], zh: str, en: str, monkeypatch, capsys) -> None:
