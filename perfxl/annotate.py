@@ -8,7 +8,7 @@ and adds
   clerk wrote; a red fill with a solid border for errors, an amber fill with a dashed
   border for warnings (told apart on screen and in a grey-scale print; info: comment
   only); where the cell at fault is a computed one, the input cells behind it
-  (``Finding.related``) get the same fill with a dotted border and a comment pointing back;
+  (``Finding.related``, named in the message) get a lighter fill with a dotted border;
 * a ``校验结果`` sheet, placed first, listing every finding with a link to its cell, under
   a legend of the markings;
 * a ``复核评分`` sheet: each indicator's 分值, 自评得分 and 复核得分 side by side, the
@@ -102,11 +102,6 @@ def comment_text(findings: Sequence[Finding]) -> str:
     return "\n\n".join(parts)
 
 
-def _related_text(f: Finding) -> str:
-    """The comment on an input cell behind a finding on a computed cell."""
-    return f"【{f.severity.zh} {f.code}，见 {f.cell}】{f.message()}\n请核对本单元格的数。"
-
-
 # A comment box: 9 pt text (a Chinese character about 12 px wide, Latin about 6.5 px),
 # lines 15 px apart, 8 px of margin; between 160 and 360 px wide.
 _CJK_PX, _LATIN_PX, _LINE_PX, _PAD_PX = 12.0, 6.5, 15, 8
@@ -144,8 +139,8 @@ def annotate(report: FileReport, dest: str | Path, *, rulebook: Rulebook | None 
     except Exception as e:  # noqa: BLE001 - any parser failure becomes one clear error
         raise AnnotateError(f"无法打开原文件：{type(e).__name__}: {e}") from e
 
-    marked = _mark_cells(wb, findings)
     st = _Styles(wb)
+    marked = _mark_cells(wb, findings, st)
     score_sheet = _score_sheet(wb, st, report.score, rulebook)
     _findings_sheet(wb, st, report, findings, marked, values_only, score_sheet)
     _focus_first_sheet(wb)
@@ -253,7 +248,7 @@ def _top_left(ws: Worksheet, cell: str) -> str:
     return cell
 
 
-def _mark_cells(wb: Workbook, findings: Sequence[Finding]) -> set[tuple[str, str]]:
+def _mark_cells(wb: Workbook, findings: Sequence[Finding], st: _Styles) -> set[tuple[str, str]]:
     """Comment, fill and border every cell at fault, and the input cells behind a finding
     on a computed cell; returns the (sheet, cell) pairs marked."""
     from openpyxl.comments import Comment
@@ -271,27 +266,28 @@ def _mark_cells(wb: Workbook, findings: Sequence[Finding]) -> set[tuple[str, str
         if key in by_cell:
             del behind[key]  # a cell with its own finding is marked for that
     for (sheet, coord), fs in sorted(by_cell.items()):
-        _mark(wb[sheet][coord], comment_text(fs), min(fs, key=lambda f: f.severity.rank).severity, Comment)
+        _mark(wb[sheet][coord], comment_text(fs), min(fs, key=lambda f: f.severity.rank).severity, Comment, st)
+    # The input cells behind a finding on a computed cell get its fill, lighter, and a
+    # dotted border, without a comment of their own: the finding's message names them,
+    # and the legend on 校验结果 says what the marking means.
     for (sheet, coord), fs in sorted(behind.items()):
-        worst = min(fs, key=lambda f: f.severity.rank)
-        _mark(wb[sheet][coord], "\n\n".join(_related_text(f) for f in fs), worst.severity, Comment, related=True)
+        _mark(wb[sheet][coord], None, min(fs, key=lambda f: f.severity.rank).severity, Comment, st, related=True)
     return set(by_cell) | set(behind)
 
 
-def _mark(cell: Any, text: str, severity: Severity, comment_cls: Any, related: bool = False) -> None:
-    from openpyxl.styles import Border, PatternFill, Side
-
-    if cell.comment is not None and cell.comment.text and cell.comment.author != AUTHOR:
-        text = f"原批注：{cell.comment.text.strip()}\n\n{text}"
-    width, height = comment_size(text)
-    cell.comment = comment_cls(text, AUTHOR, height=height, width=width)
+def _mark(cell: Any, text: str | None, severity: Severity, comment_cls: Any, st: _Styles,
+          related: bool = False) -> None:
+    if text is not None:
+        if cell.comment is not None and cell.comment.text and cell.comment.author != AUTHOR:
+            text = f"原批注：{cell.comment.text.strip()}\n\n{text}"
+        width, height = comment_size(text)
+        cell.comment = comment_cls(text, AUTHOR, height=height, width=width)
     colour = (RELATED_FILLS if related else FILLS)[severity]
     if colour:
-        cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+        st.fill(cell, colour)
     border = BORDERS[severity]
     if border:
-        side = Side(style=RELATED_BORDER if related else border[0], color=border[1])
-        cell.border = Border(left=side, right=side, top=side, bottom=side)
+        st.box(cell, RELATED_BORDER if related else border[0], border[1])
 
 
 # ---------------------------------------------------------------------------
@@ -354,6 +350,12 @@ class _Styles:
     def bottom_border(self, cell: Any) -> None:
         self._array(cell).borderId = self._id("_borders", ("bottom-thin",), _bottom_border)
 
+    def box(self, cell: Any, style: str, colour: str, left: bool = True, right: bool = True) -> None:
+        """A border of one ``style`` and ``colour`` round the cell (without its left or
+        right side, for the inner cells of a merged range)."""
+        self._array(cell).borderId = self._id("_borders", ("box", style, colour, left, right),
+                                              lambda: _box(style, colour, left, right))
+
 
 def _solid_fill(colour: str) -> Any:
     from openpyxl.styles import PatternFill
@@ -365,6 +367,13 @@ def _alignment(**kw: Any) -> Any:
     from openpyxl.styles import Alignment
 
     return Alignment(**kw)
+
+
+def _box(style: str, colour: str, left: bool, right: bool) -> Any:
+    from openpyxl.styles import Border, Side
+
+    side = Side(style=style, color=colour)
+    return Border(left=side if left else Side(), right=side if right else Side(), top=side, bottom=side)
 
 
 def _bottom_border() -> Any:
@@ -392,9 +401,10 @@ def _fit_rows(ws: Worksheet, first: int, last: int, wrapped: Sequence[int]) -> N
     from openpyxl.utils import get_column_letter
 
     widths = {c: ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in wrapped}
+    cells = ws._cells  # looked up, not created: ws.cell() would add every empty cell to the file
     for r in range(first, last + 1):
         n = max((wrapped_lines(v, widths[c]) for c in wrapped
-                 if isinstance(v := ws.cell(r, c).value, str) and v), default=1)
+                 if (cell := cells.get((r, c))) is not None and isinstance(v := cell.value, str) and v), default=1)
         height = row_height(n)
         if height is not None:
             ws.row_dimensions[r].height = height
@@ -404,8 +414,10 @@ def _size_columns(ws: Worksheet, header_row: int, last: int, widest: Sequence[fl
     """Each column as wide as its header and content (one line each), up to ``widest``."""
     from openpyxl.utils import get_column_letter
 
+    cells = ws._cells  # looked up, not created (see _fit_rows)
     for c, cap in enumerate(widest, start=1):
-        values = [_shown_width_text(ws.cell(r, c)) for r in range(header_row + 1, last + 1)]
+        values = [_shown_width_text(cell) for r in range(header_row + 1, last + 1)
+                  if (cell := cells.get((r, c))) is not None]
         header = ws.cell(header_row, c).value or ""
         ws.column_dimensions[get_column_letter(c)].width = column_width(values, str(header), minimum=5, maximum=cap)
 
@@ -438,8 +450,6 @@ def _title(ws: Worksheet, st: _Styles, text: str, sub: str) -> None:
 def _legend(ws: Worksheet, st: _Styles, row: int) -> None:
     """A legend of the markings, as the cells are marked: an error, a warning, an input
     cell behind a finding on a computed cell."""
-    from openpyxl.styles import Border, Side
-
     set_text(ws.cell(row, 1), "图例")
     st.font(ws.cell(row, 1), bold=True)
     keys = (((2, 3), Severity.ERROR, False, "错误：必须修改"), ((4, 6), Severity.WARNING, False, "警告：须说明原因"),
@@ -449,14 +459,13 @@ def _legend(ws: Worksheet, st: _Styles, row: int) -> None:
             ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
         set_text(ws.cell(row, c1), text)
         style, colour = BORDERS[sev] or ("thin", "FF000000")
-        side = Side(style=RELATED_BORDER if related else style, color=colour)
         fill = str((RELATED_FILLS if related else FILLS)[sev])
         for c in range(c1, c2 + 1):
             cell = ws.cell(row, c)
             st.font(cell)
             st.fill(cell, fill)
             st.alignment(cell, horizontal="center", vertical="center")
-            cell.border = Border(left=side if c == c1 else None, right=side if c == c2 else None, top=side, bottom=side)
+            st.box(cell, RELATED_BORDER if related else style, colour, left=c == c1, right=c == c2)
 
 
 def _findings_sheet(wb: Workbook, st: _Styles, report: FileReport, findings: Sequence[Finding],
@@ -704,8 +713,8 @@ def _print_setup(wb: Workbook) -> None:
         if ws.sheet_state != "visible":
             continue
         last_col = max(ws.max_column, 1)
-        widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, last_col + 1)
-                  if not ws.column_dimensions[get_column_letter(c)].hidden]
+        dims = [_dimension(ws, c) for c in range(1, last_col + 1)]
+        widths = [(d.width if d is not None else None) or 8.43 for d in dims if d is None or not d.hidden]
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.orientation = "landscape" if is_landscape(sum(widths)) else "portrait"
         ws.page_setup.fitToWidth = 1
@@ -718,21 +727,24 @@ def _print_setup(wb: Workbook) -> None:
             if ws.freeze_panes is None:
                 ws.freeze_panes = f"A{header + 1}"
             if ws.print_area:  # the blank form's print area: print only the rows filled in
-                cols = sum(1 for c in range(1, last_col + 1) if not ws.column_dimensions[get_column_letter(c)].hidden)
+                cols = sum(1 for d in dims if d is None or not d.hidden)
                 ws.print_area = f"A1:{get_column_letter(cols)}{max(_last_filled_row(ws), header + 1)}"
         ws.oddFooter.center.text = FOOTER.removeprefix("&C")
+
+
+def _dimension(ws: Worksheet, col: int) -> Any:
+    """A column's dimensions, or None (looked up: indexing would add an entry to the file)."""
+    from openpyxl.utils import get_column_letter
+
+    return ws.column_dimensions.get(get_column_letter(col))
 
 
 def _last_filled_row(ws: Worksheet) -> int:
     """The last row holding a value in a visible column (formatted blank cells and the
     template's hidden helper column do not count)."""
-    from openpyxl.utils import get_column_letter
-
-    hidden = {c for c in range(1, ws.max_column + 1) if ws.column_dimensions[get_column_letter(c)].hidden}
-    for r in range(ws.max_row, 0, -1):
-        if any(c.value not in (None, "") and c.column not in hidden for c in ws[r]):
-            return r
-    return 1
+    hidden = {c for c in range(1, ws.max_column + 1) if (d := _dimension(ws, c)) is not None and d.hidden}
+    return max((r for (r, c), cell in ws._cells.items() if c not in hidden and cell.value not in (None, "")),
+               default=1)
 
 
 def _focus_first_sheet(wb: Workbook) -> None:

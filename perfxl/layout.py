@@ -12,6 +12,7 @@ frozen below the header, page numbers in the footer (:data:`FOOTER`).
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from typing import Iterable
@@ -36,6 +37,7 @@ _LINE = 1.35  # line height ÷ font size
 _NARROW = frozenset(" .,:;'!|()[]{}-/ilIjtf")
 
 
+@functools.lru_cache(maxsize=8192)
 def _char_width(ch: str) -> float:
     if unicodedata.east_asian_width(ch) in "WFA":  # ambiguous ones (“ ” ·) are full-width in a Chinese font
         return 1.9
