@@ -69,7 +69,7 @@ def _grades(rows: Sequence[SummaryRow]) -> list[dict[str, str]]:
     own = Counter(r.self_grade or _NOT_SCORED for r in readable)
 
     def share(k: int) -> str:
-        return ph.rate(k / n) if n else "—"
+        return ph.rate(k / n, fixed=True) if n else "—"
 
     out = []
     for g in (*GRADES, _NOT_SCORED):
@@ -84,8 +84,8 @@ def _gaps(rows: Sequence[SummaryRow], tolerance: float) -> tuple[list[SummaryRow
     both = [r for r in rows if r.total is not None and r.self_total is not None]
     differ = [r for r in both if r.diff is not None and abs(r.diff) > tolerance]
     differ.sort(key=lambda r: (-abs(r.diff or 0.0), r.label, r.path))
-    table = [{"单位": r.label, "自评得分": ph.points(r.self_total) or "—", "复核得分": ph.points(r.total) or "—",
-              "差异": f"{r.diff:+.2f}".rstrip("0").rstrip(".") if r.diff is not None else "—",
+    table = [{"单位": r.label, "自评得分": ph.points(r.self_total, True) or "—", "复核得分": ph.points(r.total, True) or "—",
+              "差异": f"{r.diff:+.2f}" if r.diff is not None else "—",
               "自评等级": r.self_grade or "—", "复核等级": r.grade or "—"} for r in differ[:TOP_N]]
     return both, table
 
@@ -149,7 +149,7 @@ def _common(rows: Sequence[SummaryRow], rulebook: Rulebook) -> list[dict[str, st
     for ci in COMMON_INDICATORS:
         values = [r.common.get(ci.key) for r in rows]
         vals = [v for v in values if v is not None and math.isfinite(v)]
-        fmt = ph.rate if ci.kind == "rate" else (lambda v: f"{ph.amount(v)}万元")
+        fmt = (lambda v: ph.rate(v, fixed=True)) if ci.kind == "rate" else (lambda v: f"{ph.amount(v)}万元")
         note = ""
         if ci.key in watch and vals:
             words, test = watch[ci.key]
@@ -165,16 +165,16 @@ def _results(rows: Sequence[SummaryRow]) -> list[dict[str, str]]:
     from perfxl.summary import rank_rows
 
     return [{"排名": str(r.rank) if r.rank is not None else "—", "单位": r.label,
-             "全年执行数": ph.amount(r.actual) or "—", "执行率": ph.rate(r.rate) or "—",
-             "自评得分": ph.points(r.self_total) or "—", "复核得分": ph.points(r.total) or "—",
+             "全年执行数": ph.amount(r.actual) or "—", "执行率": ph.rate(r.rate, fixed=True) or "—",
+             "自评得分": ph.points(r.self_total, True) or "—", "复核得分": ph.points(r.total, True) or "—",
              "复核等级": r.grade or "—", "状态": r.status} for r in rank_rows(list(rows))]
 
 
 def _projects(projects: Sequence[ProjectLine]) -> list[dict[str, str]]:
     return [{"项目名称": p.name, "实施单位": p.unit, "全年预算数": ph.amount(p.budget) or "—",
              "全年执行数": ph.amount(p.actual) or "—",
-             "执行率": ph.rate(p.actual / p.budget) if p.actual is not None and p.budget else "—",
-             "得分": ph.points(p.score) or "—", "等级": p.grade or "—"} for p in projects]
+             "执行率": ph.rate(p.actual / p.budget, fixed=True) if p.actual is not None and p.budget else "—",
+             "得分": ph.points(p.score, True) or "—", "等级": p.grade or "—"} for p in projects]
 
 
 def county_context(rows: Sequence[SummaryRow], detail: Callable[[SummaryRow], UnitDetail], rulebook: Rulebook,

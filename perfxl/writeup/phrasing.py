@@ -68,16 +68,21 @@ def amount(v: float | int | None) -> str | None:
     return f"{round(v, 2) + 0.0:.2f}"
 
 
-def rate(v: float | None) -> str | None:
-    """A fraction as a percentage, two decimals at most: 1.0824 → '108.24%', 1.0 → '100%'."""
+def rate(v: float | None, fixed: bool = False) -> str | None:
+    """A fraction as a percentage, two decimals at most: 1.0824 → '108.24%', 1.0 → '100%'
+    (``fixed``: always two, for a table's column: '100.00%')."""
     v = _finite(v)
     if v is None:
         return None
+    if fixed:
+        return f"{round(v * 100, 2) + 0.0:.2f}%"
     return f"{plain(v * 100)}%"
 
 
-def points(v: float | None) -> str | None:
-    """A score: 95.0 → '95', 87.5 → '87.5', 12.333 → '12.33'."""
+def points(v: float | None, fixed: bool = False) -> str | None:
+    """A score: 95.0 → '95', 87.5 → '87.5', 12.333 → '12.33' (``fixed``: '95.00')."""
+    if fixed:
+        return amount(v)
     return plain(v)
 
 
