@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -57,6 +57,8 @@ def _root(
 
 
 RulesOpt = typer.Option(None, "--rules", help="规则库 TOML 文件 / rulebook file (default: 财预〔2020〕10号).")
+TemplateOpt = typer.Option(None, "--template", help="报告模板 .docx（默认用内置模板）/ report template (default: the shipped one).")
+PdfOpt = typer.Option(False, "--pdf", help="同时用 LibreOffice 生成 PDF / also write PDFs (needs LibreOffice).")
 
 
 @app.command()
@@ -191,6 +193,10 @@ def batch(
     timeout: Optional[float] = typer.Option(None, "--timeout", help="每个文件的时限（秒；默认取规则库）/ seconds per file."),
     select: Optional[str] = typer.Option(None, "--select", help="只检查这些代码 / only these codes or prefixes."),
     ignore: Optional[str] = typer.Option(None, "--ignore", help="忽略这些代码 / skip these codes or prefixes."),
+    reports: bool = typer.Option(False, "--reports", help="同时生成各单位报告草稿和全县报告 / also write the drafts and the county report (OUTPUT/reports)."),
+    report_template: Optional[Path] = typer.Option(None, "--report-template", help="单位报告模板 .docx / the units' report template."),
+    county_template: Optional[Path] = typer.Option(None, "--county-template", help="全县报告模板 .docx / the county report's template."),
+    pdf: bool = PdfOpt,
 ) -> None:
     """批量校验、评分、标注，生成汇总表 / check a batch, annotate each file, write the summary.
 
@@ -203,10 +209,15 @@ def batch(
     from perfxl.rulebook import load_rulebook
 
     rulebook = load_rulebook(rules)
+    report_options = None
+    if reports or report_template or county_template or pdf:
+        from perfxl.writeup import ReportOptions
+
+        report_options = ReportOptions(template=report_template, county_template=county_template, pdf=pdf)
     with rich_progress() as progress:
         result = run_batch(inputs, output, BatchOptions(
             jobs=jobs, rulebook=rulebook, year=year, timeout=timeout, progress=progress,
-            select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"),
+            select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"), reports=report_options,
         ))
     for s in result.skipped:
         typer.echo(f"跳过 skipped {s.path}: {s.reason}", err=True)
@@ -216,6 +227,63 @@ def batch(
     for p in result.outputs:
         typer.echo(f"已写入 wrote {p}")
     typer.echo(f"已写入 wrote {len(result.annotated)} 个标注副本 annotated copies in {result.outdir / 'annotated'}")
+    if result.reports is not None:
+        _say_reports(result.reports, each=False)
+    raise typer.Exit(result.exit_code)
+
+
+def _say_reports(result: Any, each: bool = True) -> None:
+    """What `report` (each draft) and `batch --reports` (a count) wrote, and what not."""
+    for d in result.drafts:
+        if d.path is None:
+            if each or d.status != "无法读取":  # the batch lists unreadable files already
+                typer.echo(f"未生成 no draft for {d.source}: {d.problem}", err=True)
+        elif not each:
+            continue
+        elif d.errors:
+            typer.echo(f"已写入 wrote {d.path}（自评表有 {d.errors} 个错误，首页列出须修改之处 / first page lists what to fix）")
+        else:
+            typer.echo(f"已写入 wrote {d.path}")
+        if each and d.pdf is not None:
+            typer.echo(f"已写入 wrote {d.pdf}")
+    if not each:
+        drafts = [d for d in result.drafts if d.path is not None]
+        if drafts:
+            folder = drafts[0].path.parent
+            fix = sum(1 for d in drafts if d.errors)
+            pdfs = sum(1 for d in drafts if d.pdf is not None)
+            typer.echo(f"已写入 wrote {len(drafts)} 份报告草稿 drafts in {folder}"
+                       + (f"（{fix} 份首页列出须修改之处 / {fix} list what to fix first）" if fix else "")
+                       + ("，及其 PDF / with PDFs" if pdfs else ""))
+    for p in (result.county, result.county_pdf):
+        if p is not None:
+            typer.echo(f"已写入 wrote {p}")
+    for kept, new in result.kept:
+        typer.echo(f"保留 kept {kept}（已被修改或不是 perfxl 写的 / edited or not written by perfxl），"
+                   f"新草稿写为 new draft written as {new.name}", err=True)
+    if result.pdf_note:
+        typer.echo(f"注意 note: {result.pdf_note}", err=True)
+
+
+@app.command()
+def report(
+    files: List[Path] = typer.Argument(..., metavar="FILE...", help="自评表文件或文件夹 / workbooks or folders."),
+    output: Path = typer.Option(Path("."), "-o", "--output", help="输出文件夹 / output folder (default: here)."),
+    template_file: Optional[Path] = TemplateOpt,
+    pdf: bool = PdfOpt,
+    rules: Optional[Path] = RulesOpt,
+) -> None:
+    """为每个单位生成绩效自评报告草稿（.docx）/ write each unit's 自评报告 draft.
+
+    Writes <单位>_<年度>_绩效自评报告.docx per workbook.  Exit 0 when every draft comes from
+    a workbook without errors, 1 when a workbook has errors (its draft's first page lists
+    them), 2 for a usage error, a bad template or a workbook that cannot be read.
+    """
+    from perfxl.rulebook import load_rulebook
+    from perfxl.writeup import ReportOptions, write_reports
+
+    result = write_reports(files, output, ReportOptions(template=template_file, pdf=pdf, rulebook=load_rulebook(rules)))
+    _say_reports(result)
     raise typer.Exit(result.exit_code)
 
 
