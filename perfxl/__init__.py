@@ -7,6 +7,7 @@ Library first: every CLI command is one call here::
     report = perfxl.check_files(["a.xlsx"], perfxl.CheckOptions(rulebook=rb))
     unit = perfxl.read_unit("a.xlsx")
     card = perfxl.score_unit(unit, rb)
+    perfxl.write_reports(["a.xlsx"], "报告")          # each unit's 自评报告 draft (.docx)
     f = perfxl.frames(report)                        # DataFrames: pip install 'perfxl[pandas]'
 
 Names are resolved lazily, so ``import perfxl`` (and a one-file ``perfxl check``) does not
@@ -35,6 +36,8 @@ _EXPORTS = {
     "common_indicators": "perfxl.common",
     "run_batch": "perfxl.batch",
     "BatchOptions": "perfxl.batch",
+    "write_reports": "perfxl.writeup",
+    "ReportOptions": "perfxl.writeup",
     "write_template": "perfxl.template",
     "write_workbook": "perfxl.template",
     "load_rulebook": "perfxl.rulebook",

@@ -73,6 +73,7 @@ from perfxl.summary import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfxl.rulebook import Rulebook
+    from perfxl.writeup import ReportOptions, ReportsResult
 
 __all__ = [
     "SPREADSHEET_SUFFIXES",
@@ -116,7 +117,8 @@ class BatchOptions:
     have (a mismatch is a finding).  ``timeout``: seconds per file (None: the rulebook's
     ``limits.timeout_seconds``).  ``progress``: called in this process after each file.
     ``worker``: replaces :func:`process_file` (a module-level function taking a
-    :class:`Task`; for tests and embedding).
+    :class:`Task`; for tests and embedding).  ``reports``: also write each unit's 自评报告
+    draft and the county report into ``OUTDIR/reports`` (:mod:`perfxl.writeup`).
     """
 
     jobs: int | None = None
@@ -127,6 +129,7 @@ class BatchOptions:
     ignore: tuple[str, ...] = ()
     progress: Callable[[BatchProgress], None] | None = None
     worker: Callable[[Task], FileResult] | None = None
+    reports: ReportOptions | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,7 @@ class BatchResult:
     outputs: list[Path]  # 汇总表.xlsx, summary.json, findings.csv
     annotated: list[Path] = field(default_factory=list)
     elapsed: float = 0.0
+    reports: ReportsResult | None = None  # with BatchOptions.reports
 
     @property
     def counts(self) -> dict[str, int]:
@@ -699,6 +703,10 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
     check_options = _check_options(options, rulebook)
     jobs = options.jobs or _default_jobs()
     fn = options.worker or process_file
+    if options.reports is not None:  # a bad report template stops the run before any work
+        from perfxl.writeup.run import load_templates
+
+        load_templates(options.reports, county=True)
 
     out.mkdir(parents=True, exist_ok=True)
     _clean_leftovers(out)
@@ -730,15 +738,23 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
         ordered = [rows[i] for i in sorted(rows)]
         _annotate_again(ordered, _batch_findings(ordered, spool, check_options), tasks, rulebook)
         outputs = write_outputs(out, ordered, lambda r: spool.get(r.index), info)
+        reports, written = None, [p.name for p in outputs] + [ANNOTATED_DIR + "/"]
+        if options.reports is not None:
+            from perfxl.writeup.run import REPORTS_DIR, write_batch_reports
+
+            reports = write_batch_reports(out / REPORTS_DIR, ordered, lambda r: spool.get(r.index),
+                                          [t.abspath for t in tasks], check_options, options.reports, jobs,
+                                          work=staging)
+            written.append(REPORTS_DIR + "/")
         _swap_annotated(staged_annotated, out)
         # Marks what this run wrote, so no later run reads it as input (perfxl.inputs).
-        write_marker(out, [p.name for p in outputs] + [ANNOTATED_DIR + "/"])
+        write_marker(out, written)
     finally:
         spool.close()
         shutil.rmtree(staging, ignore_errors=True)
     ranked = rank_rows(ordered)
     annotated = [out / r.annotated for r in ordered if r.annotated]
-    return BatchResult(out, ranked, skipped, outputs, annotated, time.monotonic() - started)
+    return BatchResult(out, ranked, skipped, outputs, annotated, time.monotonic() - started, reports)
 
 
 @contextlib.contextmanager

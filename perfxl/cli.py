@@ -21,6 +21,7 @@ from typer.core import TyperCommand, TyperGroup
 from perfxl import __version__
 from perfxl.cli_help import Cmd, Param, Texts, debug_of, lang_of, render_help, usage_error
 from perfxl.errors import PerfxlError
+from perfxl.i18n import plural
 
 # Every command's and parameter's words, in both languages (the help pages, the README's
 # command table and the usage errors all come from here).
@@ -55,6 +56,13 @@ TEXTS = Texts(
             "in OUTDIR/annotated/.\nExit 0 when every file passed, 1 when a file has errors or could not be "
             "read (the batch still completes and lists it), 2 for a usage error (no such input, no workbook, "
             "a bad rulebook)."),
+        "report": Cmd(
+            "为每个单位生成绩效自评报告草稿（.docx）", "write each unit's 自评报告 draft (.docx)",
+            "每个自评表写出 <单位>_<年度>_绩效自评报告.docx。\n"
+            "退出码：0 草稿都来自没有错误的自评表；1 有自评表有错误（其草稿首页列出须修改之处）；2 用法错误、模板有误或有自评表无法读取。",
+            "Writes <单位>_<年度>_绩效自评报告.docx per workbook.\nExit 0 when every draft comes from a workbook "
+            "without errors, 1 when a workbook has errors (its draft's first page lists them), 2 for a usage error, "
+            "a bad template or a workbook that cannot be read."),
         "rules": Cmd("列出校验规则，或显示一条规则的详情", "list the rules, or show one in full"),
         "serve": Cmd(
             "启动网页：各部门上传、校验、提交，财政局查看收件箱", "run the web page for clerks and the bureau",
@@ -85,6 +93,14 @@ TEXTS = Texts(
         "timeout": Param("每个文件的时限，秒（默认：规则库的 timeout_seconds）",
                          "seconds per file (default: the rulebook's timeout_seconds)", "SECONDS"),
         "code": Param("规则代码，如 B001", "a rule code such as B001", "CODE"),
+        "reports": Param("同时生成各单位报告草稿和全县报告（OUTDIR/reports）",
+                         "also write the units' drafts and the county report (OUTDIR/reports)"),
+        "report_template": Param("单位报告模板 .docx", "the units' report template (.docx)", "FILE"),
+        "county_template": Param("全县报告模板 .docx", "the county report's template (.docx)", "FILE"),
+        "pdf": Param("同时用 LibreOffice 生成 PDF", "also write PDFs (needs LibreOffice)"),
+        "report.output": Param("输出文件夹", "output folder", "FOLDER", "."),
+        "report.template_file": Param("报告模板 .docx（默认：内置模板）", "report template (default: the shipped one)",
+                                      "FILE"),
         "serve.data": Param("数据文件夹（数据库与上传的文件）", "data folder (database and uploads)", "FOLDER",
                             "perfxl-data"),
         "serve.host": Param("监听地址（办公网内用 0.0.0.0）", "address to listen on (0.0.0.0: the office network)",
@@ -166,6 +182,7 @@ FormatOpt = typer.Option(Format.text, "--format", metavar="text|json", help=_h("
 SelectOpt = typer.Option(None, "--select", metavar="CODES", help=_h("select"))
 IgnoreOpt = typer.Option(None, "--ignore", metavar="CODES", help=_h("ignore"))
 YearOpt = typer.Option(None, "--year", metavar="YEAR", help=_h("year"))
+PdfOpt = typer.Option(False, "--pdf", help=_h("pdf"))
 
 
 @app.callback()
@@ -298,6 +315,12 @@ def batch(
     timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help=_h("timeout")),
     select: Optional[str] = SelectOpt,
     ignore: Optional[str] = IgnoreOpt,
+    reports: bool = typer.Option(False, "--reports", help=_h("reports")),
+    report_template: Optional[Path] = typer.Option(None, "--report-template", metavar="FILE",
+                                                   help=_h("report_template")),
+    county_template: Optional[Path] = typer.Option(None, "--county-template", metavar="FILE",
+                                                   help=_h("county_template")),
+    pdf: bool = PdfOpt,
     lang: Optional[Lang] = LangOpt,
     debug: bool = DebugOpt,
 ) -> None:
@@ -307,14 +330,75 @@ def batch(
 
     language = _common(lang, debug)
     rulebook = load_rulebook(rules)
+    report_options = None
+    if reports or report_template or county_template or pdf:
+        from perfxl.writeup import ReportOptions
+
+        report_options = ReportOptions(template=report_template, county_template=county_template, pdf=pdf)
     with rich_progress(language) as progress:
         result = run_batch(inputs, output, BatchOptions(
             jobs=jobs, rulebook=rulebook, year=year, timeout=timeout, progress=progress,
-            select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"),
+            select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"), reports=report_options,
         ))
     _print_skipped(result.skipped, language)
     for line in batch_lines(result, language):
         typer.echo(line)
+    if result.reports is not None:
+        _say_reports(result.reports, each=False)
+    raise typer.Exit(result.exit_code)
+
+
+def _say_reports(result: Any, each: bool = True) -> None:
+    """What `report` (each draft) and `batch --reports` (a count) wrote, and what not."""
+    for d in result.drafts:
+        if d.path is None:
+            if each or d.status != "无法读取":  # the batch lists unreadable files already
+                _say(f"未生成报告草稿 {d.source}：{d.problem}", f"no draft for {d.source}: {d.problem}", err=True)
+        elif not each:
+            continue
+        elif d.errors:
+            _say(f"已写入 {d.path}（自评表有 {d.errors} 个错误，首页列出须修改之处）",
+                 f"wrote {d.path} (the workbook has {plural(d.errors, 'error')}; its first page lists what to fix)")
+        else:
+            _say(f"已写入 {d.path}", f"wrote {d.path}")
+        if each and d.pdf is not None:
+            _say(f"已写入 {d.pdf}", f"wrote {d.pdf}")
+    if not each:
+        drafts = [d for d in result.drafts if d.path is not None]
+        if drafts:
+            folder = drafts[0].path.parent
+            fix = sum(1 for d in drafts if d.errors)
+            pdfs = any(d.pdf is not None for d in drafts)
+            _say(f"已写入 {len(drafts)} 份报告草稿：{folder}" + (f"（{fix} 份首页列出须修改之处）" if fix else "")
+                 + ("，及其 PDF" if pdfs else ""),
+                 f"wrote {plural(len(drafts), 'draft')} in {folder}" + (f" ({fix} list what to fix first)" if fix else "")
+                 + (", with PDFs" if pdfs else ""))
+    for p in (result.county, result.county_pdf):
+        if p is not None:
+            _say(f"已写入 {p}", f"wrote {p}")
+    for kept, new in result.kept:
+        _say(f"保留 {kept}（已被修改或不是 perfxl 写的），新草稿写为 {new.name}",
+             f"kept {kept} (edited, or not written by perfxl); the new draft is {new.name}", err=True)
+    if result.pdf_note:
+        _say(f"注意：{result.pdf_note}", f"note: {result.pdf_note}", err=True)
+
+
+@app.command(**_c("report"))
+def report(
+    files: List[Path] = typer.Argument(..., metavar="FILE", help=_h("files")),
+    output: Path = typer.Option(Path("."), "-o", "--output", metavar="FOLDER", help=_h("report.output")),
+    template_file: Optional[Path] = typer.Option(None, "--template", metavar="FILE", help=_h("report.template_file")),
+    pdf: bool = PdfOpt,
+    rules: Optional[Path] = RulesOpt,
+    lang: Optional[Lang] = LangOpt,
+    debug: bool = DebugOpt,
+) -> None:
+    from perfxl.rulebook import load_rulebook
+    from perfxl.writeup import ReportOptions, write_reports
+
+    _common(lang, debug)
+    result = write_reports(files, output, ReportOptions(template=template_file, pdf=pdf, rulebook=load_rulebook(rules)))
+    _say_reports(result)
     raise typer.Exit(result.exit_code)
 
 

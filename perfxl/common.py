@@ -26,6 +26,7 @@ __all__ = [
     "COMMON_INDICATORS",
     "common_indicators",
     "budget_amount",
+    "three_public_amount",
     "field_number",
     "field_ref",
     "describe_problem",
@@ -245,3 +246,10 @@ def _parts_sum(unit: Unit, row_key: str, col: str) -> float | None:
 def _three_public_sum(unit: Unit, col: str) -> float | None:
     """三公经费合计 (its cell, or the sum of its parts)."""
     return _parts_sum(unit, "total", col)
+
+
+def three_public_amount(unit: Unit, col: str, row_key: str = "total") -> float | None:
+    """An amount of 三公经费 (``col``: budget/actual/last_year) as the common indicators
+    use it: a computed row (合计, 公务用车) from its parts when its cell is a formula,
+    blank or not calculated.  None when unknown."""
+    return _parts_sum(unit, row_key, col)

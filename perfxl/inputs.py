@@ -43,7 +43,7 @@ SPREADSHEET_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods")
 # Written by a batch into its output folder: which entries of that folder perfxl wrote.
 MARKER = ".perfxl-output.json"
 # What a batch writes, for an output folder whose marker cannot be read.
-_DEFAULT_OUTPUTS = ("汇总表.xlsx", "summary.json", "findings.csv", "annotated/")
+_DEFAULT_OUTPUTS = ("汇总表.xlsx", "summary.json", "findings.csv", "annotated/", "reports/")
 
 
 @dataclass(frozen=True)

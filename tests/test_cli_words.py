@@ -22,7 +22,7 @@ from perfxl.rulebook import default_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-SESSION = ["template", "check", "score", "batch", "rules"]
+SESSION = ["template", "check", "score", "batch", "report", "rules"]
 COMMANDS = [*SESSION, "serve"]  # the web page runs apart from a session
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -112,8 +112,8 @@ def test_the_generator_notices_a_new_option() -> None:
     (["check", "x.xlsx", "--format", "yaml"], "错误：--format 的值 'yaml' 无效，应为 text、json 之一。",
      "Error: Invalid value 'yaml' for --format: expected one of text, json."),
     (["check", "x.xlsx", "--year"], "错误：选项 --year 需要一个值。", "Error: Option --year needs a value."),
-    (["nosuch"], "错误：没有 nosuch 这个命令（可用：template、check、score、batch、rules、serve）。",
-     "Error: No such command: nosuch (commands: template, check, score, batch, rules, serve)."),
+    (["nosuch"], "错误：没有 nosuch 这个命令（可用：template、check、score、batch、report、rules、serve）。",
+     "Error: No such command: nosuch (commands: template, check, score, batch, report, rules, serve)."),
     (["rules", "B001", "B002"], "错误：多余的参数：B002。", "Error: Unexpected extra argument: B002."),
 ])
 def test_usage_errors_in_one_language(args: list[str], zh: str, en: str, monkeypatch, capsys) -> None:

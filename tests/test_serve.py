@@ -348,6 +348,10 @@ def test_bureau_sees_each_department_and_downloads_the_batch_of_submitted_versio
                        for ws in wb.worksheets if ws.title == "校验结果" for row_ in ws.iter_rows() for c in row_)
     with zipfile.ZipFile(io.BytesIO(site.client.get(f"{site.admin}/export/all.zip").content)) as zf:
         assert {"perfxl-汇总/汇总表.xlsx", "perfxl-汇总/findings.csv"} <= set(zf.namelist())
+    with zipfile.ZipFile(io.BytesIO(site.client.get(f"{site.admin}/export/reports.zip").content)) as zf:
+        drafts = [n for n in zf.namelist() if n.endswith("_绩效自评报告.docx")]
+        assert len(drafts) == 2 and "reports/全县部门整体支出绩效自评情况报告.docx" in zf.namelist()
+        assert all(n.startswith("reports/") and n.count("/") == 1 and ".." not in n for n in zf.namelist())
     assert site.client.get(f"{site.admin}/export/../perfxl.sqlite3").status_code == 404
     assert site.client.get(f"{site.admin}/export/提交").status_code == 404
 

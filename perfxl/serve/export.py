@@ -124,9 +124,12 @@ class Exporter:
         out = folder / _OUT
         # jobs ≥ 2: the batch then runs every file in a worker process, never in this
         # server thread (where its in-process time limit cannot work).
-        # Any folder the batch adds beside annotated/ (the written reports, once ``perfxl
-        # batch --reports`` exists: its BatchOptions switch goes here) is offered as a zip.
-        run_batch([inputs], out, BatchOptions(jobs=max(2, self.jobs), rulebook=self.rulebook))
+        # Every folder the batch adds beside annotated/ (reports/: each unit's draft and the
+        # county report) is offered as a zip.
+        from perfxl.writeup.run import ReportOptions
+
+        run_batch([inputs], out, BatchOptions(jobs=max(2, self.jobs), rulebook=self.rulebook,
+                                              reports=ReportOptions()))
         _write_explanations(out / EXPLANATIONS_CSV, submitted)
         _zip_folder(out / "annotated", out / "annotated.zip", "annotated")
         _zip_folder(out, out / "all.zip", "perfxl-汇总", skip_zips=True)
