@@ -205,6 +205,15 @@ def _print_skipped(skipped: Any, lang: str) -> None:
         typer.echo(skipped_line(s, lang), err=True)
 
 
+def _found(report: Any, lang: str) -> None:
+    """Say which inputs were skipped; stop (exit 2) when no workbook was left to read."""
+    from perfxl.inputs import NoWorkbook
+
+    _print_skipped(report.skipped, lang)
+    if not report.files:
+        raise NoWorkbook(report.skipped)
+
+
 # --- the commands, in the order of a session ---------------------------------------------
 
 
@@ -256,7 +265,6 @@ def check(
     import json
 
     from perfxl.check import CheckOptions, check_paths
-    from perfxl.inputs import NoWorkbook
     from perfxl.rulebook import load_rulebook
 
     language = _common(lang, debug)
@@ -265,9 +273,7 @@ def check(
         strict=strict, year=year, debug=_state["debug"],
     )
     report = check_paths(files, options)
-    _print_skipped(report.skipped, language)
-    if not report.files:
-        raise NoWorkbook(report.skipped)
+    _found(report, language)
     if fmt == Format.json:
         typer.echo(json.dumps(report.to_dict(language), ensure_ascii=False, indent=2))
     else:
@@ -287,15 +293,12 @@ def score(
 ) -> None:
     import json
 
-    from perfxl.inputs import NoWorkbook
     from perfxl.rulebook import load_rulebook
     from perfxl.score import score_paths, scores_to_dict
 
     language = _common(lang, debug)
     report = score_paths(files, load_rulebook(rules))
-    _print_skipped(report.skipped, language)
-    if not report.files:
-        raise NoWorkbook(report.skipped)
+    _found(report, language)
     if fmt == Format.json:
         typer.echo(json.dumps(scores_to_dict(report, language), ensure_ascii=False, indent=2))
     else:
