@@ -175,6 +175,8 @@ def test_upload_shows_the_planted_b001_at_d4_and_its_fix(site: Site, tmp_path: P
     page = site.client.get(f"{link}/v/1").text
     assert ("B001", "D4", "预算执行") in _findings(page)
     assert "需修改：1 个错误，3 个警告" in page and "还有错误" in page and 'id="submit-form"' not in page
+    assert '<td class="num">76.80%</td>' in page  # B005's rate in its own terms, nothing expected
+    assert "Needs changes: 1 error, 3 warnings" in site.client.get(f"{link}/v/1?lang=en").text
     r = site.client.get(f"{link}/v/1/annotated")
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     wb = openpyxl.load_workbook(io.BytesIO(r.content))

@@ -166,8 +166,8 @@ def test_the_cli_flag(monkeypatch, capsys, inbox: Path, tmp_path: Path):
         main()
     out = capsys.readouterr().out
     assert e.value.code == 1  # one unit has errors, one file is unreadable
-    assert f"已写入 wrote {tmp_path / 'o' / 'reports' / COUNTY}" in out
-    assert f"已写入 wrote 2 份报告草稿 drafts in {tmp_path / 'o' / 'reports'}（1 份首页列出须修改之处" in out
+    assert f"已写入 {tmp_path / 'o' / 'reports' / COUNTY}" in out
+    assert f"已写入 2 份报告草稿：{tmp_path / 'o' / 'reports'}（1 份首页列出须修改之处" in out
 
 
 @pytest.mark.slow

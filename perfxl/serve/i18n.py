@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from perfxl.i18n import plural
+
 __all__ = ["LANGS", "text", "verdict", "status_text", "severity_text"]
 
 LANGS = ("zh", "en")
@@ -105,8 +107,8 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 _VERDICT = {
     "ok": ("可以提交", "Ready to submit"),
-    "ok_warn": ("可以提交（{w} 个警告请在提交时说明）", "Ready to submit ({w} warnings to explain)"),
-    "fix": ("需修改：{e} 个错误，{w} 个警告", "Needs changes: {e} errors, {w} warnings"),
+    "ok_warn": ("可以提交（{w} 个警告请在提交时说明）", "Ready to submit ({ws} to explain)"),
+    "fix": ("需修改：{e} 个错误，{w} 个警告", "Needs changes: {es}, {ws}"),
     "unreadable": ("无法读取", "Cannot be read"),
 }
 
@@ -132,7 +134,8 @@ def verdict(status: str, errors: int, warnings: int, lang: str) -> str:
         key = "fix"
     else:
         key = "ok_warn" if warnings else "ok"
-    return _pick(_VERDICT[key], lang).format(e=errors, w=warnings)
+    return _pick(_VERDICT[key], lang).format(e=errors, w=warnings, es=plural(errors, "error"),
+                                             ws=plural(warnings, "warning"))
 
 
 def status_text(status: str, lang: str) -> str:

@@ -28,8 +28,14 @@ def group_by_sheet(findings: Sequence[dict[str, Any]]) -> list[SheetGroup]:
     return list(groups.values())
 
 
-def shown(value: Any) -> str:
-    """An expected or actual value as the page shows it (blank when there is none)."""
+def shown(finding: dict[str, Any], key: str) -> str:
+    """A finding's expected or actual value (``key``) as the page shows it: in the
+    finding's own terms (a rate as 76.80%, a range as 11.20–14.00) where the record
+    carries them, blank when there is none."""
+    text_key = f"{key}_text"
+    if text_key in finding:
+        return finding[text_key] or ""
+    value = finding.get(key)  # a record stored before findings carried their texts
     return "" if value is None else display(value)
 
 

@@ -185,20 +185,20 @@ def write_reports(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.Pat
     (its :class:`DraftResult` says why).  Raises :class:`~perfxl.errors.UsageError` for a
     missing input and a template error for a bad ``--template``, before writing anything.
     """
-    from perfxl.batch import discover
     from perfxl.check import CheckOptions, check_files
     from perfxl.errors import UsageError
+    from perfxl.inputs import NoWorkbook, discover
     from perfxl.rulebook import default_rulebook
     from perfxl.writeup.unit import draft_stem
 
     options = options or ReportOptions()
     out = Path(outdir)
     if out.exists() and not out.is_dir():
-        raise UsageError(f"输出位置 {out} 已存在且不是文件夹 / output exists and is not a folder", path=str(out))
+        raise UsageError("输出位置已存在且不是文件夹", message_en="the output exists and is not a folder", path=str(out))
     template, _ = load_templates(options)
-    files, _skipped = discover(inputs, None)
+    files, skipped = discover(inputs, None)
     if not files:
-        raise UsageError("没有找到可处理的工作簿（.xlsx .xlsm .xls .ods）/ no workbook found")
+        raise NoWorkbook(skipped)
     rulebook = options.rulebook or default_rulebook()
     report = check_files(files, CheckOptions(rulebook))
     result = ReportsResult(out)
@@ -210,7 +210,7 @@ def write_reports(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.Pat
     try:
         staged: dict[int, Path] = {}
         for i, fr in enumerate(report.files):
-            d = DraftResult(fr.path, fr.unit_name, status=fr.status, errors=fr.errors, warnings=fr.warnings)
+            d = DraftResult(fr.path, fr.unit_name, status=fr.status_text("zh"), errors=fr.errors, warnings=fr.warnings)
             result.drafts.append(d)
             if not (fr.readable and fr.unit is not None):
                 from perfxl.summary import first_error
