@@ -13,8 +13,9 @@ Layout (``OUTDIR``)::
 
 A run writes its set into a new ``runs/<run>`` folder (the stage), then publishes it by
 swapping the one ``current`` link (``rename(2)`` is atomic); the previous set is then
-removed, file by file, as far as it holds files perfxl wrote.  perfxl never deletes a file
-it did not write: a file someone put into the current set (``OUTDIR/annotated/说明.docx``)
+removed, file by file, as far as it holds files perfxl wrote and nobody changed since
+(each run lists them with their SHA-256).  perfxl never deletes a file it did not write: a
+file someone put into the current set (``OUTDIR/annotated/说明.docx``), or changed there,
 is carried into the new set — or, when the new set has a file of that name, the run
 refuses to start and names it.  Outputs of earlier perfxl versions (real files under the
 same names) are moved once into ``.perfxl/legacy-<time>/``, not deleted.
@@ -27,6 +28,7 @@ the privilege), the set is swapped one entry at a time instead: each file atomic
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import secrets
@@ -120,10 +122,10 @@ class OutputSet:
         """Files in the published set that perfxl did not write (relative to the set)."""
         cur = self.current()
         if cur is not None:
-            ours = _read_manifest(cur)
-            if ours is None:
+            listed = _read_manifest(cur)
+            if listed is None:
                 return []
-            return [rel for rel in _files(cur) if rel.as_posix() not in ours and rel.name != MANIFEST]
+            return [rel for rel in _files(cur) if rel.name != MANIFEST and not _ours(cur, rel, listed)]
         before = self._published_by_entries()
         if before is None:
             return []
@@ -152,14 +154,14 @@ class OutputSet:
         os.symlink(os.path.join(STATE_DIR, _CURRENT, name), p)
 
     def _retire(self, run: Path) -> None:
-        """Remove a set that is no longer current: the files its run wrote, and files
-        carried into the current set (the same file by another name); nothing else."""
-        ours = _read_manifest(run)
+        """Remove a set that is no longer current: the files its run wrote (unchanged since),
+        and files carried into the current set (the same file by another name); nothing else."""
+        listed = _read_manifest(run)
         cur = self.current()
         for rel in _files(run):
             p = run / rel
             carried = cur is not None and (cur / rel).exists() and os.path.samefile(p, cur / rel)
-            if ours is None or rel.as_posix() in ours or rel.name == MANIFEST or carried:
+            if listed is None or rel.name == MANIFEST or carried or _ours(run, rel, listed):
                 p.unlink()
         _remove_empty_dirs(run)
 
@@ -218,26 +220,58 @@ def _files(root: Path) -> list[Path]:
 
 
 def _write_manifest(stage: Path) -> None:
-    """The list of the files this run wrote, written before anything else is carried in."""
-    listed = [rel.as_posix() for rel in _files(stage)]
-    atomic_write_text(stage / MANIFEST, "\n".join(listed) + "\n")
+    """The list of the files this run wrote — with each one's size, time and SHA-256, so a
+    file changed since (a report edited in Word) is told from one as perfxl wrote it —
+    written before anything else is carried in."""
+    lines = []
+    for rel in _files(stage):
+        st = (stage / rel).stat()
+        lines.append(f"{_sha256(stage / rel)} {st.st_size} {st.st_mtime_ns} {rel.as_posix()}")
+    atomic_write_text(stage / MANIFEST, "\n".join(lines) + "\n")
 
 
-def _read_manifest(run: Path) -> set[str] | None:
+def _read_manifest(run: Path) -> dict[str, tuple[str, int, int]] | None:
+    """rel → (SHA-256, size, mtime) of each file the run wrote; None when it wrote no list
+    (a run that died before publishing: every file in it is its own)."""
     try:
-        return set((run / MANIFEST).read_text("utf-8").splitlines())
+        text = (run / MANIFEST).read_text("utf-8")
     except FileNotFoundError:
-        return None  # a run that died before publishing: every file in it is its own
+        return None
+    out = {}
+    for line in text.splitlines():
+        parts = line.split(" ", 3)
+        if len(parts) == 4 and parts[1].isdigit() and parts[2].isdigit():
+            out[parts[3]] = (parts[0], int(parts[1]), int(parts[2]))
+    return out
+
+
+def _ours(run: Path, rel: Path, listed: dict[str, tuple[str, int, int]]) -> bool:
+    """Whether ``run/rel`` is a file perfxl wrote there and nobody changed since."""
+    entry = listed.get(rel.as_posix())
+    if entry is None:
+        return False
+    st = (run / rel).stat()
+    if (st.st_size, st.st_mtime_ns) == entry[1:]:
+        return True
+    return st.st_size == entry[1] and _sha256(run / rel) == entry[0]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _carry(old: Path, new: Path) -> None:
-    """Files someone put into the old set (not in its list), into the new one: the same
+    """Files someone put into the old set, or changed there, into the new one: the same
     file under a second name where the file system allows, else a copy."""
-    ours = _read_manifest(old)
-    if ours is None:
+    listed = _read_manifest(old)
+    if listed is None:
         return
     for rel in _files(old):
-        if rel.as_posix() in ours or rel.name == MANIFEST or (new / rel).exists():
+        if rel.name == MANIFEST or (new / rel).exists() or _ours(old, rel, listed):
             continue
         _link_or_copy(old / rel, new / rel)
 

@@ -12,10 +12,8 @@ How it reads:
    deadline (:func:`read_grids_isolated`): calamine aborts the process on some damaged
    files, and one bad file must not end a batch.
 2. :func:`read_grids` turns every sheet into a list of rows (python-calamine, the
-   engine behind ``pandas.read_excel(engine="calamine")``; rows and columns start at A1
-   so indices align with addresses).  :func:`read_grids_pandas` is the same through
-   pandas; the reader uses the direct one because it skips pandas' per-sheet DataFrame
-   cost.
+   engine behind ``pandas.read_excel(engine="calamine")``, used directly: pandas is not
+   a dependency of reading; rows and columns start at A1 so indices align with addresses).
 3. Everything is located by its label (:mod:`perfxl.spec`): form fields by the label in
    column A, tables by their header row (columns mapped by header text, so reordered or
    extra columns are fine), fixed rows by their label, free tables to the last
@@ -42,6 +40,7 @@ from typing import Any
 
 from perfxl.findings import Finding
 from perfxl.guards import examine
+from perfxl.i18n import Text
 from perfxl.memo import by_identity
 from perfxl.model import (
     BudgetRow,
@@ -122,9 +121,8 @@ from perfxl.spec import (
 from perfxl.xmlprobe import XmlProbe
 
 __all__ = [
-    "read_unit", "read_grids", "read_grids_isolated", "read_grids_pandas", "read_sheets", "run_isolated", "Book",
-    "Sheets", "Refused", "TooManyRows", "ParserCrashed", "ParserTimedOut", "ParserError", "HEADER_SEARCH_ROWS",
-    "ISOLATE_FORMATS",
+    "read_unit", "read_grids", "read_grids_isolated", "read_sheets", "run_isolated", "Book", "Sheets", "Refused",
+    "TooManyRows", "ParserCrashed", "ParserTimedOut", "ParserError", "HEADER_SEARCH_ROWS", "ISOLATE_FORMATS",
 ]
 
 Grid = list[list[Any]]
@@ -299,19 +297,6 @@ def _read_sheets(path: Path, *, by_content: bool, max_rows: int) -> Sheets:
             ranges = getattr(wb.get_sheet_by_name(name), "merged_cell_ranges", None) or []
             merged[name] = [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in ranges]
     return Sheets(names, grids, merged, hidden)
-
-
-def read_grids_pandas(path: str | Path) -> tuple[list[str], dict[str, Grid]]:
-    """The same as :func:`read_grids` through ``pandas.read_excel(engine="calamine")``
-    (kept so the engine choice stays swappable and measurable)."""
-    import pandas as pd
-
-    frames = pd.read_excel(path, sheet_name=None, header=None, engine="calamine")
-    out: dict[str, Grid] = {}
-    for name, df in frames.items():
-        rows = df.astype(object).where(df.notna(), None).values.tolist()
-        out[name] = rows
-    return list(frames), out
 
 
 # Formats parsed in a child process.  The guards cannot vet binary BIFF records (xls,
@@ -598,7 +583,8 @@ class _Reader:
         """One V003 per sheet, at its first uncalculated computed cell, naming the rest."""
         out = []
         for sheet, cells in self.uncalculated.items():
-            shown = "、".join(cells[:6]) + ("…" if len(cells) > 6 else "")
+            more = "…" if len(cells) > 6 else ""
+            shown = Text("、".join(cells[:6]) + more, ", ".join(cells[:6]) + more)
             out.append(V003(sheet, cells[0], actual=len(cells), count=len(cells), cells=shown))
         return out
 
@@ -1086,7 +1072,7 @@ def _indicator_values(row: _Row) -> tuple[Field, Field, Field, Field, bool]:
             elif unit.ok and _norm(unit.value) != _norm(p.unit):
                 rd.findings.append(V016(name, cell, expected=unit.value, actual=str(raw).strip()))
         if split and p.status == "ok":
-            rd.findings.append(V014(name, cell, actual=str(raw).strip(), detail="，".join(split)))
+            rd.findings.append(V014(name, cell, actual=str(raw).strip(), detail=Text("，".join(split), ", ".join(split))))
         kind = "value" if numeric is not False else "text"
         f = rd.field_from(p, name, cell, raw, kind, note_conversion=not split)
         values[key] = dataclasses.replace(f, converted=False) if key in from_format else f
@@ -1148,7 +1134,7 @@ def read_unit(path: str | Path, rulebook: Rulebook | None = None) -> Unit:
     except ParserTimedOut:
         return _unreadable(unit, F901(None, None, expected=rulebook.limits.timeout_seconds))
     except MemoryError as e:
-        return _unreadable(unit, F904(None, None, detail=f"读取 reading: {e}"[:300]))
+        return _unreadable(unit, F904(None, None, detail=Text(f"读取时：{e}"[:300], f"while reading: {e}"[:300])))
     except (ParserError, ParserCrashed) as e:  # the file cannot be parsed
         return _unreadable(unit, _parser_failure(e))
     except Exception as e:  # noqa: BLE001 - a bug in perfxl's own code: named as one, never a damaged file
@@ -1159,7 +1145,7 @@ def read_unit(path: str | Path, rulebook: Rulebook | None = None) -> Unit:
     try:
         _read_book(rd, unit)
     except MemoryError as e:
-        unit.findings.append(F904(None, None, detail=f"读取 reading: {e}"[:300]))
+        unit.findings.append(F904(None, None, detail=Text(f"读取时：{e}"[:300], f"while reading: {e}"[:300])))
         unit.readable = False
     except Exception as e:  # noqa: BLE001 - a bug in perfxl's reader: F902 says so (the file may be fine)
         unit.findings.append(internal_error("read_unit", e))
@@ -1240,7 +1226,7 @@ def _read_book(rd: _Reader, unit: Unit) -> None:
     present = {s.name for s in spec.sheets if s.name in names}
     if meta_name is None and not any(isinstance(s, (FormSheet, TableSheet)) and s.name in present for s in spec.sheets):
         # Some other workbook altogether: one clear answer, not a missing-sheet finding per sheet.
-        rd.findings.append(F022(None, None, actual="、".join(names) or "（无）"))
+        rd.findings.append(F022(None, None, actual=Text("、".join(names) or "（无）", ", ".join(names) or "(none)")))
         unit.readable = False
         return
     if meta_name is None:

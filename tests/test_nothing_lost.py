@@ -35,7 +35,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 SEED = "000_桃源县科学技术协会.xlsx"
-OUTPUTS = {"汇总表.xlsx", "summary.json", "findings.csv"}  # the summary files (docs/README)
+OUTPUTS = {"汇总表.xlsx", "summary.json", "findings.csv", ".perfxl-output.json"}  # the summary files and the marker (README)
 # Temporary names the batch may leave after a kill: perfxl.safe's hidden temp files and
 # the runs perfxl.publish keeps under .perfxl/ (a published set and, after a kill, an
 # unpublished one; a run's list of its files, its spool).
@@ -88,7 +88,11 @@ def test_check_score_batch_leave_inputs_byte_identical(inbox: Path, tmp_path: Pa
 
     check = _perfxl("check", *workbooks, "--format", "json")
     assert check.returncode == 2, check.stderr  # the corrupt file is unreadable
-    assert {f["path"] for f in json.loads(check.stdout)["files"]} == set(workbooks)
+    got = json.loads(check.stdout)
+    locks = {w for w in workbooks if Path(w).name.startswith(("~$", ".~lock."))}
+    assert len(locks) == 2  # named on the command line, skipped all the same
+    assert {f["path"] for f in got["files"]} == set(workbooks) - locks
+    assert {s["path"] for s in got["skipped"]} == locks
 
     score = _perfxl("score", *workbooks, "--format", "json")
     assert score.returncode == 2, score.stderr
@@ -201,7 +205,8 @@ def _assert_complete_outputs(out: Path, expected_annotated: set[str] | None) -> 
     runs = list((out / STATE / "runs").iterdir())
     assert len(runs) == 1, f"runs left besides the published one: {runs}"
     kept = {str(p.relative_to(runs[0])) for p in runs[0].rglob("*") if p.is_file()}
-    assert kept == {n for n in names} | {".perfxl-files"}, kept
+    # The marker lies beside the set (written before it is published), not in it.
+    assert kept == set(names) - {".perfxl-output.json"} | {".perfxl-files"}, kept
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from perfxl.reader import read_grids, read_grids_pandas, read_unit
+from perfxl.reader import read_grids, read_unit
 from perfxl.rulebook import default_rulebook
 from perfxl.spec import (
     BUDGET,
@@ -131,34 +131,6 @@ def test_seed_reads_back(seed_path, seed_data):
     assert u.scores["benefit"].self_score.value == pytest.approx(25)
     assert u.grade.value == "优"
     assert u.grade.ref == f"{SELF_SCORE.name}!{SELF_SCORE.after_cell('grade')}"
-
-
-def _trimmed(grid: list[list]) -> list[list]:
-    """A grid without its trailing empty cells and rows (pandas and calamine pad
-    differently; what a cell holds must not)."""
-    rows = [[None if v == "" or (isinstance(v, float) and v != v) else v for v in row] for row in grid]
-    rows = [row[: max((i + 1 for i, v in enumerate(row) if v is not None), default=0)] for row in rows]
-    while rows and not rows[-1]:
-        rows.pop()
-    return rows
-
-
-def test_pandas_grid_matches_calamine_grid(seed_path):
-    names, grids = read_grids(seed_path)
-    pnames, pgrids = read_grids_pandas(seed_path)
-    assert names == pnames
-    for n in names:
-        a, b = _trimmed(grids[n]), _trimmed(pgrids[n])
-        assert len(a) == len(b) and a, (n, len(a), len(b))
-        for r, (ra, rb) in enumerate(zip(a, b, strict=True)):
-            assert len(ra) == len(rb), (n, r, ra, rb)
-            for c, (va, vb) in enumerate(zip(ra, rb, strict=True)):
-                if isinstance(va, float) and isinstance(vb, (int, float)):
-                    assert va == pytest.approx(vb), (n, r, c)
-                elif isinstance(va, dt.date) and isinstance(vb, dt.date):
-                    assert va == (vb.date() if isinstance(vb, dt.datetime) else vb)
-                else:
-                    assert va == vb, (n, r, c)
 
 
 # ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from perfxl.findings import Finding, rule
+from perfxl.i18n import Text
 from perfxl.model import Unit
 from perfxl.rules.registry import RuleContext, check, text
 from perfxl.spec import PROFILE
@@ -21,7 +22,7 @@ X001 = rule(
     "X001", "duplicate-credit-code", "error",
     "统一社会信用代码重复", "same credit code twice in the batch",
     "统一社会信用代码 {actual} 在本批次中重复出现（另见 {others}）。",
-    "Credit code {actual} appears more than once in this batch (also in {others_en}).",
+    "Credit code {actual} appears more than once in this batch (also in {others}).",
     "同一单位重复报送会被重复汇总和排名；不同单位代码相同则说明有一份填错了代码。",
     "同一单位的表以两个文件名各交了一次。",
     SHEET,
@@ -30,7 +31,7 @@ X002 = rule(
     "X002", "duplicate-unit-name", "error",
     "单位名称重复", "same unit name twice in the batch",
     "单位名称“{actual}”在本批次中重复出现（另见 {others}）。",
-    "Unit name “{actual}” appears more than once in this batch (also in {others_en}).",
+    "Unit name “{actual}” appears more than once in this batch (also in {others}).",
     "同一单位只应报送一份自评表；名称相同而代码不同时，说明有一份代码或名称填错。",
     "“桃源县科学技术协会”交了两份表，信用代码一份填错。",
     SHEET,
@@ -70,12 +71,12 @@ def _units(reports: list[FileReport]) -> list[tuple[FileReport, Unit]]:
 NAMED_OTHERS = 3
 
 
-def _names(items: list[FileReport], me: FileReport) -> dict[str, str]:
-    """The ``others`` parameters: the other files' names, at most :data:`NAMED_OTHERS`."""
+def _names(items: list[FileReport], me: FileReport) -> Text:
+    """The other files' names, at most :data:`NAMED_OTHERS` of them, and how many more."""
     others = [Path(r.path).name for r in items[:NAMED_OTHERS + 1] if r is not me][:NAMED_OTHERS]
     rest = len(items) - 1 - len(others)
-    return {"others": "、".join(others) + (f" 等另 {rest} 个文件" if rest > 0 else ""),
-            "others_en": ", ".join(others) + (f" and {rest} more" if rest > 0 else "")}
+    return Text("、".join(others) + (f" 等另 {rest} 个文件" if rest > 0 else ""),
+                ", ".join(others) + (f" and {rest} more" if rest > 0 else ""))
 
 
 @check("X001", "X002", "X003", scope="batch")
@@ -96,7 +97,7 @@ def check_batch(reports: list[FileReport], ctx: RuleContext) -> Iterable[tuple[F
         if len(rs) > 1:
             for r in rs:
                 f = r.unit.profile["credit_code"]  # type: ignore[union-attr]
-                yield r, X001(SHEET, f.cell or PROFILE.cell("credit_code"), actual=code, **_names(rs, r))
+                yield r, X001(SHEET, f.cell or PROFILE.cell("credit_code"), actual=code, others=_names(rs, r))
     for rs in by_name.values():
         if len(rs) < 2:
             continue
@@ -105,7 +106,7 @@ def check_batch(reports: list[FileReport], ctx: RuleContext) -> Iterable[tuple[F
             continue  # same unit, same code: X001 already says it
         for r in rs:
             f = r.unit.profile["name"]  # type: ignore[union-attr]
-            yield r, X002(SHEET, f.cell or PROFILE.cell("name"), actual=text(f), **_names(rs, r))
+            yield r, X002(SHEET, f.cell or PROFILE.cell("name"), actual=text(f), others=_names(rs, r))
     if ctx.year is not None:
         return  # each unit was compared with the given year already
     years = Counter(u.year for _r, u in units if u.year is not None)
