@@ -28,7 +28,6 @@ the privilege), the set is swapped one entry at a time instead: each file atomic
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import secrets
@@ -36,7 +35,7 @@ import shutil
 import time
 from pathlib import Path
 
-from perfxl.safe import atomic_write_text
+from perfxl.safe import atomic_write_text, file_sha256
 
 __all__ = ["OutputSet", "STATE_DIR", "MANIFEST", "Conflict", "running"]
 
@@ -226,7 +225,7 @@ def _write_manifest(stage: Path) -> None:
     lines = []
     for rel in _files(stage):
         st = (stage / rel).stat()
-        lines.append(f"{_sha256(stage / rel)} {st.st_size} {st.st_mtime_ns} {rel.as_posix()}")
+        lines.append(f"{file_sha256(stage / rel)} {st.st_size} {st.st_mtime_ns} {rel.as_posix()}")
     atomic_write_text(stage / MANIFEST, "\n".join(lines) + "\n")
 
 
@@ -253,15 +252,7 @@ def _ours(run: Path, rel: Path, listed: dict[str, tuple[str, int, int]]) -> bool
     st = (run / rel).stat()
     if (st.st_size, st.st_mtime_ns) == entry[1:]:
         return True
-    return st.st_size == entry[1] and _sha256(run / rel) == entry[0]
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return st.st_size == entry[1] and file_sha256(run / rel) == entry[0]
 
 
 def _carry(old: Path, new: Path) -> None:
