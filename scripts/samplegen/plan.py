@@ -95,6 +95,7 @@ class _Slot:
     variant: str
     writer: str
     tags: list[str] = field(default_factory=list)
+    weak: bool = False  # an honest poor year: clean, graded 良 or 中
 
 
 def _allowed(tag: str, slot: _Slot) -> bool:
@@ -147,6 +148,9 @@ def build_plan(seed: int = 2023) -> list[PlannedFile]:
             variants, writer = [PERFXL_VARIANT] * len(chosen), "perfxl"
         slots += [_Slot(k, f"{COUNTY}{suffix}", p, v, writer) for p, v in zip(chosen, variants)]
     _assign(rng, slots)
+    clean = [s for s in slots if not s.tags]
+    for s in rng.sample(clean, 8):
+        s.weak = True
     files: list[PlannedFile] = []
     for k in range(N_DEPARTMENTS):
         mine = [s for s in slots if s.dept == k]
@@ -177,7 +181,7 @@ def _form(rng: random.Random, slot: _Slot) -> PlannedForm:
     v = variant_of("national" if slot.variant == PERFXL_VARIANT else slot.variant)
     sources = ("current", "carryover", "special", "own") if v.money == "sichuan" else ("current", "carryover", "other")
     data, mistakes = make_form(rng, department=slot.department, project=slot.project, year=YEAR,
-                               sources=sources, tags=slot.tags, weight_column=v.weight_column)
+                               sources=sources, tags=slot.tags, weight_column=v.weight_column, weak=slot.weak)
     return PlannedForm("项目支出绩效自评表", slot.department, slot.project.name, slot.variant, data, mistakes)
 
 

@@ -178,22 +178,38 @@ def _weigh(rng: random.Random, inds: list[dict[str, Any]]) -> None:
             d["weight"] = n * step
 
 
-def _score(rng: random.Random, form: dict[str, Any], honest_shortfalls: bool) -> None:
-    """Every indicator's 得分 by the rules; a shortfall or two, each with a 偏差原因."""
+def _score(rng: random.Random, form: dict[str, Any], shortfalls: str) -> None:
+    """Every indicator's 得分 by the rules, shortfalls each with a 偏差原因.
+
+    ``shortfalls``: ``none``; ``some`` (a missed quantity or a 定性 partly achieved, by
+    chance); ``weak`` (a poor year: every ≥ quantity missed, every 定性 效益 partly achieved,
+    satisfaction below its target) — honest forms that grade 良 or 中."""
     inds = form["indicators"]
-    if honest_shortfalls:
-        ge = [d for d in inds if d["level2"] == "数量指标" and d["target"].startswith("≥")]
-        if ge and rng.random() < 0.5:
-            d = rng.choice(ge)
-            t = parse_target(d["target"]).value
-            d["actual"] = _num(round(t * rng.uniform(0.8, 0.96), 0 if t >= 10 else 1))
-            d["reason"] = rng.choice(_REASONS)
-        qual = [d for d in inds if parse_target(d["target"]).direction == "qual" and d["level1"] == "效益指标"]
-        if qual and rng.random() < 0.4:
-            d = rng.choice(qual)
-            d["actual"] = "部分实现，仍有差距"
-            d["self_score"] = round(d["weight"] * rng.choice((0.6, 0.7, 0.75)), 2)
-            d["reason"] = "项目覆盖面有限，效果显现需要时间。下一步扩大覆盖面，加强跟踪问效。"
+    ge = [d for d in inds if d["level2"] == "数量指标" and d["target"].startswith("≥")]
+    qual = [d for d in inds if parse_target(d["target"]).direction == "qual" and d["level1"] == "效益指标"]
+    if shortfalls == "some":
+        ge = [rng.choice(ge)] if ge and rng.random() < 0.5 else []
+        qual = [rng.choice(qual)] if qual and rng.random() < 0.4 else []
+    elif shortfalls != "weak":
+        ge = qual = []
+    low = (0.45, 0.75) if shortfalls == "weak" else (0.8, 0.96)
+    for d in ge:
+        t = parse_target(d["target"]).value
+        d["actual"] = _num(round(t * rng.uniform(*low), 0 if t >= 10 else 1))
+        d["reason"] = rng.choice(_REASONS)
+    for d in qual:
+        d["actual"] = "部分实现，仍有差距"
+        d["self_score"] = round(d["weight"] * rng.choice((0.6, 0.7, 0.75)), 2)
+        d["reason"] = "项目覆盖面有限，效果显现需要时间。下一步扩大覆盖面，加强跟踪问效。"
+    if shortfalls == "weak":
+        for d in inds:
+            t = parse_target(d["target"])
+            if d["level2"] in ("质量指标", "时效指标") and t.direction == ">=" and t.unit == "%":
+                d["actual"] = _num(t.value - rng.randint(5, 15))
+                d["reason"] = rng.choice(_REASONS)
+            if d["level1"] == "满意度指标":
+                d["actual"] = _num(parse_target(d["target"]).value - rng.randint(4, 9))
+                d["reason"] = "群众对服务时效和覆盖面反映较多。下一步优化流程，扩大覆盖。"
     for d in inds:
         t = parse_target(d["target"])
         if t.direction == "qual" or not isinstance(d["actual"], (int, float)):
@@ -336,11 +352,13 @@ _LATE_TAGS = ("proj-total-score-off", "proj-required-blank", "proj-goal-result-b
 
 def make_form(rng: random.Random, *, department: str, project: Project, year: int = 2023,
               sources: Sequence[str] = ("current", "carryover", "other"), tags: Sequence[str] = (),
-              implementer: str | None = None, weight_column: bool = True) -> tuple[dict[str, Any], list[Mistake]]:
+              implementer: str | None = None, weight_column: bool = True,
+              weak: bool = False) -> tuple[dict[str, Any], list[Mistake]]:
     """One project form, consistent by the national rules, with ``tags`` planted.
 
     ``sources`` are the money rows under 年度资金总额 (Sichuan's copies add 财政专户管理资金
-    and 单位资金 in place of 其他资金).  Raises if the form's audit does not find exactly the
+    and 单位资金 in place of 其他资金).  ``weak`` makes an honest poor year (no mistake, a
+    lower grade).  Raises if the form's audit does not find exactly the
     planted mistakes."""
     form: dict[str, Any] = {"year": year, "name": project.name, "department": department,
                             "implementer": implementer or department}
@@ -356,7 +374,7 @@ def make_form(rng: random.Random, *, department: str, project: Project, year: in
     for tag in tags:
         if tag not in _MONEY_TAGS and tag not in _LATE_TAGS:
             mistakes.append(Mistake(tag, _plant_indicator(rng, form, tag)))
-    _score(rng, form, honest_shortfalls=not tags)
+    _score(rng, form, "none" if tags else ("weak" if weak else "some"))
     for d in form["indicators"]:
         if "_score" in d:
             d["self_score"] = _num(d.pop("_score"))
