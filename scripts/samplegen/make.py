@@ -62,15 +62,15 @@ def make_project_samples(out_dir: str | Path = "samples/projects", *, seed: int 
     result = Result()
     entries = []
     for pf in build_plan(seed):
+        path: Path | None = out / pf.file
         try:
             layouts = writers[pf.writer](out / pf.file, pf)
             result.written.append(out / pf.file)
-            written = True
         except WriterUnavailable as e:
             log(f"skipped {pf.file}: {e}")
             result.skipped.append((pf.file, str(e)))
-            layouts, written = [binding_layout(f) for f in pf.forms], False
-        entries.append(_file_entry(pf, layouts, written))
+            layouts, path = [binding_layout(f) for f in pf.forms], None
+        entries.append(_file_entry(pf, layouts, path))
     manifest = {
         "about": f"Project samples (项目支出绩效自评表) of the fictional {COUNTY}, "
                  "written by scripts/make_project_samples.py. Each form lists its planted mistakes with the "
@@ -88,8 +88,14 @@ def make_project_samples(out_dir: str | Path = "samples/projects", *, seed: int 
     return result
 
 
-def _file_entry(pf: PlannedFile, layouts: list[FormLayout], written: bool) -> dict[str, Any]:
-    sheets = ([] if not pf.cover else ["封面"]) + [lay.sheet for lay in layouts] + ([] if not pf.notes else ["填表说明"])
+def _file_entry(pf: PlannedFile, layouts: list[FormLayout], path: Path | None) -> dict[str, Any]:
+    if path is not None:  # every sheet the writer made (perfxl's template adds its own)
+        from python_calamine import CalamineWorkbook
+
+        sheets = CalamineWorkbook.from_path(str(path)).sheet_names
+    else:
+        sheets = ([] if not pf.cover else ["封面"]) + [lay.sheet for lay in layouts] + ([] if not pf.notes else ["填表说明"])
+    written = path is not None
     return {"file": pf.file, "format": pf.format, "writer": pf.writer, "written": written,
             "variants": pf.variants, "sheets": sheets,
             "forms": [_form_entry(f, lay) for f, lay in zip(pf.forms, layouts)]}
