@@ -387,6 +387,8 @@ def make_form(rng: random.Random, *, department: str, project: Project, year: in
     if "proj-execution-score" in tags:
         total["score"] = 10
     form["total"] = {"weight": 100, "self_score": round(total["score"] + sum(d["self_score"] for d in form["indicators"]), 2)}
+    if "special" in sources and total["actual"] < total["adjusted"]:  # Sichuan's 原因 column
+        total["note"] = "部分合同尾款按约定于次年支付。"
     form["goals"] = _goals(form, project)
     _children(rng, form)
     for tag in tags:
