@@ -283,8 +283,12 @@ def write_workbook(
     rulebook: Rulebook | None = None,
     cached: bool = True,
     merge_levels: bool = False,
+    kind: str = "dept",
 ) -> Path:
     """Write the workbook, filled with ``data`` (plain dicts keyed by spec keys).
+
+    ``kind`` 'project' writes a 项目支出绩效自评表 instead (:mod:`perfxl.template_project`;
+    ``data`` is then one project, or a list of projects, one form sheet each).
 
     A value given for a computed cell is written as a constant over the formula (the
     "typed-over formula" mistake); other computed cells get their formula with the
@@ -311,6 +315,8 @@ def write_workbook(
     """
     import xlsxwriter
 
+    if kind != "dept":
+        return _KIND_WRITERS[kind](path, data, year=year, rulebook=rulebook, cached=cached)
     rb = rulebook or default_rulebook()
     data = dict(data or {})
     _check_keys(data)
@@ -359,6 +365,15 @@ def write_workbook(
         raise
     return path
 
+
+def _project_writer(path: str | Path, data: Any, **kw: Any) -> Path:
+    from perfxl.template_project import write_project_workbook
+
+    projects = data if isinstance(data, (list, tuple)) else [data]
+    return write_project_workbook(path, projects, **kw)
+
+
+_KIND_WRITERS: dict[str, Callable[..., Path]] = {"project": _project_writer}
 
 _TOP_KEYS = ("profile", "budget", "three_public", "car_count", "goals", "indicators", "scores", "grade", "sample_note")
 

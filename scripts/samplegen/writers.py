@@ -59,6 +59,12 @@ def perfxl_data(form: PlannedForm) -> dict[str, Any]:
         d.pop("children", None)
     total_row = data["budget"]["total"]
     total_row.pop("rate", None)
+    total_row.pop("weight", None)
+    if not tags & {"proj-total-off", "proj-total-zero"}:  # 年度资金总额 is a SUM of the sources
+        for col in ("initial", "adjusted", "actual"):
+            total_row.pop(col, None)
+    if "proj-missing-level" not in tags:  # that mistake keeps the printed 100 over the formula
+        data["total"].pop("weight", None)
     if "proj-execution-score" not in tags:
         total_row.pop("score", None)
     if "proj-total-score-off" not in tags:
