@@ -7,9 +7,12 @@ Library first: every CLI command is one call here::
     report = perfxl.check_files(["a.xlsx"], perfxl.CheckOptions(rulebook=rb))
     unit = perfxl.read_unit("a.xlsx")
     card = perfxl.score_unit(unit, rb)
+    perfxl.write_reports(["a.xlsx"], "报告")          # each unit's 自评报告 draft (.docx)
+    f = perfxl.frames(report)                        # DataFrames: pip install 'perfxl[pandas]'
 
 Names are resolved lazily, so ``import perfxl`` (and a one-file ``perfxl check``) does not
-pay for pandas, openpyxl or xlsxwriter until a function needs them.
+pay for openpyxl or xlsxwriter until a function needs them; pandas is optional and only
+:func:`perfxl.frames` uses it.
 """
 
 from __future__ import annotations
@@ -25,12 +28,16 @@ _EXPORTS = {
     "CheckOptions": "perfxl.check",
     "check_file": "perfxl.check",
     "check_files": "perfxl.check",
+    "check_paths": "perfxl.check",
     "check_unit": "perfxl.check",
     "score_unit": "perfxl.score",
     "score_files": "perfxl.score",
+    "score_paths": "perfxl.score",
     "common_indicators": "perfxl.common",
     "run_batch": "perfxl.batch",
     "BatchOptions": "perfxl.batch",
+    "write_reports": "perfxl.writeup",
+    "ReportOptions": "perfxl.writeup",
     "write_template": "perfxl.template",
     "write_workbook": "perfxl.template",
     "load_rulebook": "perfxl.rulebook",
@@ -42,6 +49,9 @@ _EXPORTS = {
     "FileReport": "perfxl.report",
     "Unit": "perfxl.model",
     "DEPT": "perfxl.spec",
+    "frames": "perfxl.dataframes",
+    "Frames": "perfxl.dataframes",
+    "discover": "perfxl.inputs",
 }
 
 __all__ = ["__version__", *_EXPORTS]

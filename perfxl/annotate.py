@@ -3,14 +3,19 @@
 :func:`annotate` opens the original with openpyxl (formulas kept, not ``data_only``),
 and adds
 
-* a comment on each cell at fault (code, message, 应为/实际 — in Chinese), merged with any
-  comment the clerk wrote; a red fill for errors, amber for warnings (info: comment only);
-* a ``校验结果`` sheet, placed first, listing every finding with a link to its cell;
+* a comment on each cell at fault (code, message, 应为/实际 in the finding's own terms —
+  76.80%, 11.20–14.00 — in Chinese), sized to its text and merged with any comment the
+  clerk wrote; a red fill with a solid border for errors, an amber fill with a dashed
+  border for warnings (told apart on screen and in a grey-scale print; info: comment
+  only); where the cell at fault is a computed one, the input cells behind it
+  (``Finding.related``, named in the message) get a lighter fill with a dotted border;
+* a ``校验结果`` sheet, placed first, listing every finding with a link to its cell, under
+  a legend of the markings;
 * a ``复核评分`` sheet: each indicator's 分值, 自评得分 and 复核得分 side by side, the
   subtotals per 一级指标, 预算执行率, 总分 and 等级.
 
 Everything else of the original is kept (values, formulas, formats, validations, merged
-cells, other sheets).  openpyxl does not keep formulas' cached values, so the copy asks
+cells, other sheets), and every sheet gets print settings (:mod:`perfxl.layout`).  openpyxl does not keep formulas' cached values, so the copy asks
 Excel/LibreOffice to recalculate on open (``fullCalcOnLoad``).
 
 An ``.xls``/``.ods`` input (which openpyxl cannot open), or an ``.xlsx`` openpyxl fails to
@@ -27,10 +32,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from perfxl.findings import Finding, Severity, display, get_rule
+from perfxl.findings import Finding, Severity, get_rule
+from perfxl.layout import FOOTER, column_width, is_landscape, row_height, text_width, wrapped_lines
 from perfxl.safe import atomic_path, set_text, set_value
-from perfxl.spec import INDICATORS, LEVELS, col_letter, split_addr
-from perfxl.summary import wrapped_lines
+from perfxl.spec import DEPT, INDICATORS, LEVELS, TableSheet, col_letter, split_addr
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl import Workbook
@@ -40,22 +45,37 @@ if TYPE_CHECKING:  # pragma: no cover
     from perfxl.rulebook import Rulebook
     from perfxl.score import ScoreCard
 
-__all__ = ["annotate", "AnnotateError", "FINDINGS_SHEET", "SCORE_SHEET", "FILLS", "comment_text", "internal_link"]
+__all__ = ["annotate", "AnnotateError", "FINDINGS_SHEET", "SCORE_SHEET", "FILLS", "BORDERS", "RELATED_FILLS",
+           "RELATED_BORDER",
+           "comment_text", "comment_size", "internal_link"]
 
 FINDINGS_SHEET = "校验结果"
 SCORE_SHEET = "复核评分"
 AUTHOR = "perfxl"
 
-# Fills (ARGB) of a cell at fault, by severity: Excel's own "light red" and "yellow"
-# highlight colours, which a clerk knows from conditional formatting.
+# Fills (ARGB) and borders of a cell at fault, by severity.  The fills differ in hue from
+# the template's light-yellow input cells and grey computed cells on screen; the borders
+# (solid for an error, dashed for a warning, dotted for a cell to look at) tell them
+# apart in a grey-scale print.
 FILLS: dict[Severity, str | None] = {
-    Severity.ERROR: "FFFFC7CE",
-    Severity.WARNING: "FFFFEB9C",
+    Severity.ERROR: "FFFF9999",
+    Severity.WARNING: "FFFFC000",
     Severity.INFO: None,
 }
+BORDERS: dict[Severity, tuple[str, str] | None] = {  # (openpyxl border style, colour)
+    Severity.ERROR: ("medium", "FFC00000"),
+    Severity.WARNING: ("mediumDashed", "FF9C5700"),
+    Severity.INFO: None,
+}
+# An input cell behind a finding on a computed cell: a lighter fill, a dotted border.
+RELATED_FILLS: dict[Severity, str | None] = {Severity.ERROR: "FFFFD9D9", Severity.WARNING: "FFFFE699",
+                                            Severity.INFO: None}
+RELATED_BORDER = "dotted"
 _FONT_COLOURS = {Severity.ERROR: "FF9C0006", Severity.WARNING: "FF9C5700", Severity.INFO: "FF1F4E79"}
 _HEADER_FILL = "FFDDEBF7"
 _SUBTOTAL_FILL = "FFF2F2F2"
+# Where a table sheet's header row is (repeated on each printed page, panes frozen below).
+_HEADER_ROWS = {s.name: s.header_row for s in DEPT.sheets if isinstance(s, TableSheet)}
 
 
 class AnnotateError(Exception):
@@ -68,14 +88,37 @@ def internal_link(sheet: str, cell: str = "A1") -> str:
 
 
 def comment_text(findings: Sequence[Finding]) -> str:
-    """The comment perfxl puts on a cell: one paragraph per finding, worst first."""
+    """The comment perfxl puts on a cell: one paragraph per finding, worst first, with what
+    was expected and found in the finding's own terms (nothing expected: not said)."""
     parts = []
     for f in sorted(findings, key=lambda f: (f.severity.rank, f.code)):
         lines = [f"【{f.severity.zh} {f.code}】{f.message()}"]
-        if f.expected is not None or f.actual is not None:
-            lines.append(f"应为：{display(f.expected)}；实际：{display(f.actual)}")
+        expected, actual = f.expected_text(), f.actual_text()
+        if expected is not None:
+            lines.append(f"应为：{expected}；实际：{actual}")
+        elif actual is not None:
+            lines.append(f"实际：{actual}")
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
+
+
+# A comment box: 9 pt text (a Chinese character about 12 px wide, Latin about 6.5 px),
+# lines 15 px apart, 8 px of margin; between 160 and 360 px wide.
+_CJK_PX, _LATIN_PX, _LINE_PX, _PAD_PX = 12.0, 6.5, 15, 8
+_MIN_W, _MAX_W = 160, 360
+
+
+def comment_size(text: str) -> tuple[int, int]:
+    """(width, height) in pixels of a comment box that shows ``text`` whole: as wide as its
+    longest line up to 360 px (longer lines wrap), as tall as its lines."""
+    def px(line: str) -> float:
+        return text_width(line) / 1.9 * _CJK_PX if line else 0.0  # text_width counts a CJK character as 1.9
+
+    widest = max((px(line) for line in text.split("\n")), default=0.0)
+    width = int(min(max(widest + 2 * _PAD_PX, _MIN_W), _MAX_W))
+    usable = width - 2 * _PAD_PX
+    lines = sum(max(1, -(-int(px(line)) // int(usable))) for line in text.split("\n"))
+    return width, lines * _LINE_PX + 2 * _PAD_PX
 
 
 def annotate(report: FileReport, dest: str | Path, *, rulebook: Rulebook | None = None,
@@ -96,11 +139,12 @@ def annotate(report: FileReport, dest: str | Path, *, rulebook: Rulebook | None 
     except Exception as e:  # noqa: BLE001 - any parser failure becomes one clear error
         raise AnnotateError(f"无法打开原文件：{type(e).__name__}: {e}") from e
 
-    marked = _mark_cells(wb, findings)
     st = _Styles(wb)
+    marked = _mark_cells(wb, findings, st)
     score_sheet = _score_sheet(wb, st, report.score, rulebook)
     _findings_sheet(wb, st, report, findings, marked, values_only, score_sheet)
     _focus_first_sheet(wb)
+    _print_setup(wb)
     # openpyxl drops the cached values of formulas: make the reader's program recompute.
     wb.calculation.fullCalcOnLoad = True
     dest = Path(dest)
@@ -204,29 +248,46 @@ def _top_left(ws: Worksheet, cell: str) -> str:
     return cell
 
 
-def _mark_cells(wb: Workbook, findings: Sequence[Finding]) -> set[tuple[str, str]]:
-    """Comment and fill every cell at fault; returns the (sheet, cell) pairs marked."""
+def _mark_cells(wb: Workbook, findings: Sequence[Finding], st: _Styles) -> set[tuple[str, str]]:
+    """Comment, fill and border every cell at fault, and the input cells behind a finding
+    on a computed cell; returns the (sheet, cell) pairs marked."""
     from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
 
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    behind: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in findings:
         if f.sheet in wb.sheetnames and _valid_cell(f.cell):
             ws = wb[f.sheet]
             by_cell[(f.sheet, _top_left(ws, f.cell.upper()))].append(f)
+            for rel in f.related:
+                if _valid_cell(rel):
+                    behind[(f.sheet, _top_left(ws, rel.upper()))].append(f)
+    for key in list(behind):
+        if key in by_cell:
+            del behind[key]  # a cell with its own finding is marked for that
     for (sheet, coord), fs in sorted(by_cell.items()):
-        cell = wb[sheet][coord]
-        text = comment_text(fs)
+        _mark(wb[sheet][coord], comment_text(fs), min(fs, key=lambda f: f.severity.rank).severity, Comment, st)
+    # The input cells behind a finding on a computed cell get its fill, lighter, and a
+    # dotted border, without a comment of their own: the finding's message names them,
+    # and the legend on 校验结果 says what the marking means.
+    for (sheet, coord), fs in sorted(behind.items()):
+        _mark(wb[sheet][coord], None, min(fs, key=lambda f: f.severity.rank).severity, Comment, st, related=True)
+    return set(by_cell) | set(behind)
+
+
+def _mark(cell: Any, text: str | None, severity: Severity, comment_cls: Any, st: _Styles,
+          related: bool = False) -> None:
+    if text is not None:
         if cell.comment is not None and cell.comment.text and cell.comment.author != AUTHOR:
             text = f"原批注：{cell.comment.text.strip()}\n\n{text}"
-        lines = sum(1 + len(line) // 24 for line in text.splitlines())
-        comment = Comment(text, AUTHOR, height=min(40 + 15 * lines, 600), width=320)
-        cell.comment = comment
-        worst = min(fs, key=lambda f: f.severity.rank).severity
-        colour = FILLS[worst]
-        if colour:
-            cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
-    return set(by_cell)
+        width, height = comment_size(text)
+        cell.comment = comment_cls(text, AUTHOR, height=height, width=width)
+    colour = (RELATED_FILLS if related else FILLS)[severity]
+    if colour:
+        st.fill(cell, colour)
+    border = BORDERS[severity]
+    if border:
+        st.box(cell, RELATED_BORDER if related else border[0], border[1])
 
 
 # ---------------------------------------------------------------------------
@@ -289,6 +350,12 @@ class _Styles:
     def bottom_border(self, cell: Any) -> None:
         self._array(cell).borderId = self._id("_borders", ("bottom-thin",), _bottom_border)
 
+    def box(self, cell: Any, style: str, colour: str, left: bool = True, right: bool = True) -> None:
+        """A border of one ``style`` and ``colour`` round the cell (without its left or
+        right side, for the inner cells of a merged range)."""
+        self._array(cell).borderId = self._id("_borders", ("box", style, colour, left, right),
+                                              lambda: _box(style, colour, left, right))
+
 
 def _solid_fill(colour: str) -> Any:
     from openpyxl.styles import PatternFill
@@ -302,6 +369,13 @@ def _alignment(**kw: Any) -> Any:
     return Alignment(**kw)
 
 
+def _box(style: str, colour: str, left: bool, right: bool) -> Any:
+    from openpyxl.styles import Border, Side
+
+    side = Side(style=style, color=colour)
+    return Border(left=side if left else Side(), right=side if right else Side(), top=side, bottom=side)
+
+
 def _bottom_border() -> Any:
     from openpyxl.styles import Border, Side
 
@@ -309,44 +383,61 @@ def _bottom_border() -> Any:
 
 
 def _new_sheet(wb: Workbook, title: str, index: int, header_row: int) -> Worksheet:
-    """A new sheet at ``index`` (a name the workbook already uses gets a suffix), set up to
-    print on A4 landscape, one page wide, with its header row repeated."""
+    """A new sheet at ``index`` (a name the workbook already uses gets a suffix), with its
+    header row repeated on each printed page (the rest of the print setup:
+    :func:`_print_setup`)."""
     name, n = title, 1
     while name in wb.sheetnames:
         n += 1
         name = f"{title}_{n}"
     ws = wb.create_sheet(name, index)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{header_row}:{header_row}"
     return ws
 
 
-def _fit_row(ws: Worksheet, r: int, widths: dict[int, float]) -> None:
-    """Make row ``r`` tall enough for its wrapped text (programs do not refit it)."""
-    n = 1
-    for c, w in widths.items():
-        v = ws.cell(r, c).value
-        if isinstance(v, str) and v:
-            n = max(n, wrapped_lines(v, w))
-    if n > 1:
-        ws.row_dimensions[r].height = min(13.5 * n + 3, 400)
-
-
-def _header(ws: Worksheet, st: _Styles, row: int, labels: Sequence[str], widths: Sequence[float]) -> None:
+def _fit_rows(ws: Worksheet, first: int, last: int, wrapped: Sequence[int]) -> None:
+    """Make each row tall enough for the text of its ``wrapped`` columns (programs do not
+    refit rows of a file they open); a row whose text fits on one line keeps the default."""
     from openpyxl.utils import get_column_letter
 
-    for c, (label, width) in enumerate(zip(labels, widths), start=1):
+    widths = {c: ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in wrapped}
+    cells = ws._cells  # looked up, not created: ws.cell() would add every empty cell to the file
+    for r in range(first, last + 1):
+        n = max((wrapped_lines(v, widths[c]) for c in wrapped
+                 if (cell := cells.get((r, c))) is not None and isinstance(v := cell.value, str) and v), default=1)
+        height = row_height(n)
+        if height is not None:
+            ws.row_dimensions[r].height = height
+
+
+def _size_columns(ws: Worksheet, header_row: int, last: int, widest: Sequence[float]) -> None:
+    """Each column as wide as its header and content (one line each), up to ``widest``."""
+    from openpyxl.utils import get_column_letter
+
+    cells = ws._cells  # looked up, not created (see _fit_rows)
+    for c, cap in enumerate(widest, start=1):
+        values = [_shown_width_text(cell) for r in range(header_row + 1, last + 1)
+                  if (cell := cells.get((r, c))) is not None]
+        header = ws.cell(header_row, c).value or ""
+        ws.column_dimensions[get_column_letter(c)].width = column_width(values, str(header), minimum=5, maximum=cap)
+
+
+def _shown_width_text(cell: Any) -> str:
+    """The text a cell shows (numbers as formatted), for sizing its column."""
+    v = cell.value
+    if isinstance(v, float):
+        return f"{v:.2%}" if cell.number_format.endswith("%") else f"{v:.2f}"
+    return "" if v is None else str(v)
+
+
+def _header(ws: Worksheet, st: _Styles, row: int, labels: Sequence[str]) -> None:
+    for c, label in enumerate(labels, start=1):
         cell = ws.cell(row, c)
         set_text(cell, label)
         st.font(cell, bold=True)
         st.fill(cell, _HEADER_FILL)
         st.alignment(cell, horizontal="center", vertical="center", wrap_text=True)
         st.bottom_border(cell)
-        ws.column_dimensions[get_column_letter(c)].width = width
 
 
 def _title(ws: Worksheet, st: _Styles, text: str, sub: str) -> None:
@@ -354,6 +445,27 @@ def _title(ws: Worksheet, st: _Styles, text: str, sub: str) -> None:
     st.font(ws.cell(1, 1), bold=True, size=14)
     set_text(ws.cell(2, 1), sub)
     st.font(ws.cell(2, 1), color="FF595959")
+
+
+def _legend(ws: Worksheet, st: _Styles, row: int) -> None:
+    """A legend of the markings, as the cells are marked: an error, a warning, an input
+    cell behind a finding on a computed cell."""
+    set_text(ws.cell(row, 1), "图例")
+    st.font(ws.cell(row, 1), bold=True)
+    keys = (((2, 3), Severity.ERROR, False, "错误：必须修改"), ((4, 6), Severity.WARNING, False, "警告：须说明原因"),
+            ((7, 7), Severity.ERROR, True, "计算单元格出错时，请核对这些填报单元格"))
+    for (c1, c2), sev, related, text in keys:
+        if c2 > c1:
+            ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
+        set_text(ws.cell(row, c1), text)
+        style, colour = BORDERS[sev] or ("thin", "FF000000")
+        fill = str((RELATED_FILLS if related else FILLS)[sev])
+        for c in range(c1, c2 + 1):
+            cell = ws.cell(row, c)
+            st.font(cell)
+            st.fill(cell, fill)
+            st.alignment(cell, horizontal="center", vertical="center")
+            st.box(cell, RELATED_BORDER if related else style, colour, left=c == c1, right=c == c2)
 
 
 def _findings_sheet(wb: Workbook, st: _Styles, report: FileReport, findings: Sequence[Finding],
@@ -380,9 +492,10 @@ def _findings_sheet(wb: Workbook, st: _Styles, report: FileReport, findings: Seq
         line3 += "；原文件不是 .xlsx，本副本只含各单元格的值（公式与格式未保留）"
     set_text(ws.cell(3, 1), line3)
     st.font(ws.cell(3, 1), color="FF595959")
+    _legend(ws, st, 4)
 
     head = ("序号", "严重程度", "代码", "问题", "工作表", "单元格", "说明", "应为", "实际")
-    _header(ws, st, 5, head, (6, 9, 7, 18, 11, 8, 60, 14, 14))
+    _header(ws, st, 5, head)
     ws.freeze_panes = "A6"
     ordered = list(findings)
     if not ordered:
@@ -417,23 +530,26 @@ def _findings_sheet(wb: Workbook, st: _Styles, report: FileReport, findings: Seq
                                         display=where.value)
             st.font(where, color="FF0563C1", underline="single")
         set_text(ws.cell(r, 7), f.message())
-        _put_display(ws.cell(r, 8), f.expected)
-        _put_display(ws.cell(r, 9), f.actual)
-        _fit_row(ws, r, {4: 18, 7: 60, 8: 14, 9: 14})
+        _put_value(ws.cell(r, 8), f.expected, f.expected_text(), f.kind)
+        _put_value(ws.cell(r, 9), f.actual, f.actual_text(), f.kind)
+    last = 5 + max(len(ordered), 1)
+    _size_columns(ws, 5, last, (6, 8, 7, 20, 12, 8, 60, 14, 14))
+    _fit_rows(ws, 6, last, (4, 7, 8, 9))
     if ordered:
         ws.auto_filter.ref = f"A5:I{5 + len(ordered)}"
 
 
-def _put_display(cell: Any, value: Any) -> None:
-    if value is None:
-        return
-    if isinstance(value, float):
-        cell.value = round(value, 4)
-        cell.number_format = "0.00"
-    elif isinstance(value, (int, bool)):
-        cell.value = value
-    else:
-        set_text(cell, display(value))
+def _put_value(cell: Any, value: Any, text: str | None, kind: str) -> None:
+    """An expected or actual value in its own terms: a number stays a number, formatted as
+    a rate where it is one; a range or text as its display text; nothing stays blank."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell.value = round(value, 6) if isinstance(value, float) else value
+        if kind == "rate":
+            cell.number_format = "0.00%"
+        elif isinstance(value, float):
+            cell.number_format = "0.00"
+    elif text is not None:
+        set_text(cell, text)
 
 
 def _num(cell: Any, value: float | None, fmt: str = "0.00") -> None:
@@ -441,6 +557,10 @@ def _num(cell: Any, value: float | None, fmt: str = "0.00") -> None:
         return
     cell.value = round(float(value), 2)
     cell.number_format = fmt
+
+
+# 复核评分's columns grow with their content up to these widths (then the text wraps).
+_SCORE_WIDEST = (12, 16, 30, 9, 16, 8, 10, 10, 8, 48)
 
 
 def _score_sheet(wb: Workbook, st: _Styles, card: ScoreCard | None, rulebook: Rulebook | None) -> str:
@@ -454,11 +574,12 @@ def _score_sheet(wb: Workbook, st: _Styles, card: ScoreCard | None, rulebook: Ru
     _title(ws, st, "复核评分", f"按规则库计算的复核得分与单位自评得分对照{rb_name}；差异 = 自评得分 − 复核得分，"
                           f"超过 {tol:g} 分的标黄。")
     head = ("一级指标", "二级指标", "三级指标", "指标性质", "位置", "分值", "自评得分", "复核得分", "差异", "计分说明")
-    _header(ws, st, 4, head, (12, 16, 30, 9, 14, 8, 10, 10, 8, 48))
+    _header(ws, st, 4, head)
     ws.freeze_panes = "A5"
     r = 5
     if card is None:
         set_text(ws.cell(r, 1), "未评分。")
+        _size_columns(ws, 4, 4, _SCORE_WIDEST)
         return ws.title
     amber = str(FILLS[Severity.WARNING])
 
@@ -519,7 +640,6 @@ def _score_sheet(wb: Workbook, st: _Styles, card: ScoreCard | None, rulebook: Ru
                 if c != 5:
                     st.font(one)
                 st.alignment(one, wrap_text=True, vertical="top")
-            _fit_row(ws, r, {3: 30, 10: 48})
             r += 1
         lv = card.levels.get(level)
         if lv is not None:
@@ -542,6 +662,8 @@ def _score_sheet(wb: Workbook, st: _Styles, card: ScoreCard | None, rulebook: Ru
         st.font(ws.cell(r, c), bold=True)
     if card.self_grade and card.grade and card.self_grade != card.grade:
         st.fill(ws.cell(r, 8), amber)
+    _size_columns(ws, 4, r, _SCORE_WIDEST)
+    _fit_rows(ws, 5, r, (3, 10))
     r += 2
     if card.status != "scored" or card.reasons:
         set_text(ws.cell(r, 1), "说明：" + "；".join(card.reasons or ["未能完整评分"]))
@@ -579,6 +701,50 @@ def _text(field: Any) -> str:
         return ""
     v = field.value if field.value is not None else field.raw
     return "" if v is None else str(v)
+
+
+def _print_setup(wb: Workbook) -> None:
+    """Every visible sheet prints as a finance office prints (:mod:`perfxl.layout`): A4,
+    landscape when wider than a portrait page, one page wide, a table's header row repeated
+    on each page with panes frozen below it, page numbers in the footer."""
+    from openpyxl.utils import get_column_letter
+
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        last_col = max(ws.max_column, 1)
+        dims = [_dimension(ws, c) for c in range(1, last_col + 1)]
+        widths = [(d.width if d is not None else None) or 8.43 for d in dims if d is None or not d.hidden]
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if is_landscape(sum(widths)) else "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        header = _HEADER_ROWS.get(ws.title)
+        if header is not None:
+            if not ws.print_title_rows:
+                ws.print_title_rows = f"{header}:{header}"
+            if ws.freeze_panes is None:
+                ws.freeze_panes = f"A{header + 1}"
+            if ws.print_area:  # the blank form's print area: print only the rows filled in
+                cols = sum(1 for d in dims if d is None or not d.hidden)
+                ws.print_area = f"A1:{get_column_letter(cols)}{max(_last_filled_row(ws), header + 1)}"
+        ws.oddFooter.center.text = FOOTER.removeprefix("&C")
+
+
+def _dimension(ws: Worksheet, col: int) -> Any:
+    """A column's dimensions, or None (looked up: indexing would add an entry to the file)."""
+    from openpyxl.utils import get_column_letter
+
+    return ws.column_dimensions.get(get_column_letter(col))
+
+
+def _last_filled_row(ws: Worksheet) -> int:
+    """The last row holding a value in a visible column (formatted blank cells and the
+    template's hidden helper column do not count)."""
+    hidden = {c for c in range(1, ws.max_column + 1) if (d := _dimension(ws, c)) is not None and d.hidden}
+    return max((r for (r, c), cell in ws._cells.items() if c not in hidden and cell.value not in (None, "")),
+               default=1)
 
 
 def _focus_first_sheet(wb: Workbook) -> None:

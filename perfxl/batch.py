@@ -6,10 +6,11 @@
     result = run_batch([Path("收件箱")], Path("out"), BatchOptions(jobs=4))
     result.exit_code  # 0: every file passed; 1: a file has errors or could not be read
 
-Steps: :func:`discover` the workbooks (folders recursively; Office lock files and other
-file types are skipped and listed), give each a safe unique annotated-copy name, check and
-annotate every file in a pool of worker processes, then write 汇总表.xlsx, summary.json and
-findings.csv (:mod:`perfxl.summary`) and swap in the new ``annotated/`` folder.
+Steps: :func:`~perfxl.inputs.discover` the workbooks (folders recursively; lock files, other
+file types and perfxl's own outputs are skipped and listed), give each a safe unique
+annotated-copy name, check and annotate every file in a pool of worker processes, then
+write 汇总表.xlsx, summary.json and findings.csv (:mod:`perfxl.summary`), swap in the new
+``annotated/`` folder and mark the folder as perfxl's output (:func:`~perfxl.inputs.write_marker`).
 
 Isolation: each file runs in a worker process; a worker that raises, crashes or runs past
 the per-file time limit (the rulebook's ``limits.timeout_seconds`` or
@@ -56,6 +57,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from perfxl.errors import UsageError
 from perfxl.findings import Finding
+from perfxl.inputs import SPREADSHEET_SUFFIXES, NoWorkbook, discover, is_lock_file, write_marker
 from perfxl.safe import unique_names
 from perfxl.summary import (
     STATUS_FIX,
@@ -71,6 +73,7 @@ from perfxl.summary import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfxl.rulebook import Rulebook
+    from perfxl.writeup import ReportOptions, ReportsResult
 
 __all__ = [
     "SPREADSHEET_SUFFIXES",
@@ -80,6 +83,7 @@ __all__ = [
     "BatchResult",
     "FileResult",
     "Task",
+    "WorkerPool",
     "discover",
     "is_lock_file",
     "process_file",
@@ -87,7 +91,6 @@ __all__ = [
     "rich_progress",
 ]
 
-SPREADSHEET_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods")
 ANNOTATED_DIR = "annotated"
 _STAGING_PREFIX = ".perfxl-run-"
 # A worker process is replaced after this many files, so a slow leak in a parser cannot
@@ -114,7 +117,8 @@ class BatchOptions:
     have (a mismatch is a finding).  ``timeout``: seconds per file (None: the rulebook's
     ``limits.timeout_seconds``).  ``progress``: called in this process after each file.
     ``worker``: replaces :func:`process_file` (a module-level function taking a
-    :class:`Task`; for tests and embedding).
+    :class:`Task`; for tests and embedding).  ``reports``: also write each unit's 自评报告
+    draft and the county report into ``OUTDIR/reports`` (:mod:`perfxl.writeup`).
     """
 
     jobs: int | None = None
@@ -125,6 +129,7 @@ class BatchOptions:
     ignore: tuple[str, ...] = ()
     progress: Callable[[BatchProgress], None] | None = None
     worker: Callable[[Task], FileResult] | None = None
+    reports: ReportOptions | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,7 @@ class BatchResult:
     outputs: list[Path]  # 汇总表.xlsx, summary.json, findings.csv
     annotated: list[Path] = field(default_factory=list)
     elapsed: float = 0.0
+    reports: ReportsResult | None = None  # with BatchOptions.reports
 
     @property
     def counts(self) -> dict[str, int]:
@@ -171,93 +177,6 @@ class BatchResult:
     def exit_code(self) -> int:
         """0 every file passed; 1 a file has errors or could not be read."""
         return 0 if all(r.status == STATUS_OK for r in self.rows) else 1
-
-
-# ---------------------------------------------------------------------------
-# Discovery
-# ---------------------------------------------------------------------------
-
-
-def is_lock_file(name: str) -> bool:
-    """True for an Office/WPS (``~$x.xlsx``) or LibreOffice (``.~lock.x.xlsx#``) lock file."""
-    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
-
-
-def _skip_reason(path: Path) -> str | None:
-    name = path.name
-    if is_lock_file(name):
-        return "Office/WPS 锁定文件（文件正被打开时产生，不是工作簿）"
-    if name.startswith("._"):
-        return "macOS 资源文件（拷贝时产生，不是工作簿）"
-    suffix = path.suffix.lower()
-    if suffix not in SPREADSHEET_SUFFIXES:
-        return f"不是电子表格（扩展名 {suffix or '无'}；只处理 .xlsx .xlsm .xls .ods）"
-    return None
-
-
-def _within(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-        return True
-    except ValueError:
-        return False
-
-
-def discover(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike[str] | None = None
-             ) -> tuple[list[Path], list[Skipped]]:
-    """The workbooks among ``inputs`` (files and folders, recursively), sorted, and the
-    files skipped with their reasons.
-
-    Skipped: lock files, macOS ``._`` files, other extensions, hidden folders, and
-    perfxl's own outputs — a rerun must not read them: an output folder found inside an
-    input folder is left out whole; when the output folder *is* an input folder, its
-    ``annotated/`` folder and ``汇总表.xlsx`` are.  A path given twice counts once.
-    Raises :class:`UsageError` for an input that does not exist.
-    """
-    from perfxl.summary import SUMMARY_XLSX
-
-    out = Path(outdir).resolve() if outdir is not None else None
-    own_dir = out / ANNOTATED_DIR if out is not None else None
-    own_file = out / SUMMARY_XLSX if out is not None else None
-    found: dict[Path, Path] = {}  # resolved → as discovered
-    skipped: list[Skipped] = []
-
-    def consider(p: Path) -> None:
-        reason = _skip_reason(p)
-        resolved = p.resolve()
-        if reason is None and own_dir is not None and (resolved == own_file or _within(resolved, own_dir)):
-            reason = "perfxl 上次运行的输出，不作为输入"
-        if reason:
-            skipped.append(Skipped(str(p), reason))
-        else:
-            found.setdefault(resolved, p)
-
-    for item in inputs:
-        p = Path(item)
-        if not p.exists():
-            raise UsageError(f"找不到输入 {p}（文件或文件夹不存在）/ input not found", path=str(p))
-        if p.is_file():
-            consider(p)
-            continue
-        for root, dirs, files in os.walk(p):
-            rootp = Path(root)
-            keep = []
-            for d in sorted(dirs):
-                dp = rootp / d
-                if d.startswith(_STAGING_PREFIX):
-                    continue  # our own temporary folder: never an input, not worth listing
-                if out is not None and dp.resolve() in (out, own_dir):
-                    skipped.append(Skipped(str(dp) + os.sep, "perfxl 的输出文件夹，不作为输入"))
-                elif d.startswith("."):
-                    skipped.append(Skipped(str(dp) + os.sep, "隐藏文件夹"))
-                else:
-                    keep.append(d)
-            dirs[:] = keep
-            for f in sorted(files):
-                consider(rootp / f)
-    files_sorted = sorted(found.values(), key=lambda q: (str(q).casefold(), str(q)))
-    skipped.sort(key=lambda s: s.path)
-    return files_sorted, skipped
 
 
 # ---------------------------------------------------------------------------
@@ -401,6 +320,35 @@ class _Worker:
         self.deadline = time.monotonic() + task.timeout if task.timeout else float("inf")
         self.conn.send(task)
 
+    def outcome(self, ready: Any, now: float) -> tuple[FileResult | None, bool]:
+        """The result of the busy task once ``ready`` (from ``mp_wait``) or the clock
+        says so, or None while it runs; and whether this worker must be replaced (it
+        died, overran, or has done its share of files; it is then stopped)."""
+        task = self.task
+        assert task is not None
+        result: FileResult | None = None
+        replace = False
+        if self.conn in ready:
+            try:
+                result = self.conn.recv()
+            except (EOFError, OSError):  # the worker died: its pipe closed
+                self.proc.join(timeout=5)
+                result, replace = _died(task, self.proc.exitcode), True
+            except Exception as e:  # noqa: BLE001 - a result that cannot be unpickled
+                result = _internal_error(task, e)
+            self.task, self.done = None, self.done + 1
+            replace = replace or self.done >= _TASKS_PER_WORKER
+        elif self.proc.sentinel in ready:
+            self.task = None
+            result, replace = _died(task, self.proc.exitcode), True
+        elif now >= self.deadline:
+            self.task = None
+            self.stop(kill=True)
+            result, replace = _timed_out(task), True
+        if replace:
+            self.stop(kill=self.proc.is_alive() and self.task is not None)
+        return result, replace
+
     def stop(self, kill: bool = False) -> None:
         if not kill:
             with contextlib.suppress(OSError, ValueError, BrokenPipeError):
@@ -458,32 +406,12 @@ def _run_pool(tasks: Sequence[Task], jobs: int, fn: Callable[[Task], FileResult]
                                 timeout=None if wait_for == float("inf") else wait_for + 0.01))
             now = time.monotonic()
             for i, w in enumerate(workers):
-                task = w.task
-                if task is None:
+                if w.task is None:
                     continue
-                replace = False
-                if w.conn in ready:
-                    try:
-                        result = w.conn.recv()
-                    except (EOFError, OSError):  # the worker died: its pipe closed
-                        w.proc.join(timeout=5)
-                        result, replace = _died(task, w.proc.exitcode), True
-                    except Exception as e:  # noqa: BLE001 - a result that cannot be unpickled
-                        result = _internal_error(task, e)
-                    w.task, w.done = None, w.done + 1
+                result, replace = w.outcome(ready, now)
+                if result is not None:
                     deliver(result)
-                    replace = replace or w.done >= _TASKS_PER_WORKER
-                elif w.proc.sentinel in ready:
-                    w.task = None
-                    deliver(_died(task, w.proc.exitcode))
-                    replace = True
-                elif now >= w.deadline:
-                    w.task = None
-                    w.stop(kill=True)
-                    deliver(_timed_out(task))
-                    replace = True
                 if replace:
-                    w.stop(kill=w.proc.is_alive() and w.task is not None)
                     workers[i] = _Worker(ctx, fn) if pending else _Idle()
     finally:
         for w in workers:
@@ -499,6 +427,80 @@ class _Idle:
 
     def give(self, task: Task) -> None:  # pragma: no cover - never given work
         raise RuntimeError("idle slot")
+
+
+class WorkerPool:
+    """Worker processes that outlive one batch, for a caller that checks files as they
+    arrive (``perfxl serve``): the batch's workers, time limit and replacement rules, one
+    task at a time per worker.  Thread-safe: :meth:`run` blocks its calling thread, and
+    at most ``jobs`` tasks run at once (other callers wait for a free worker).
+
+    ::
+
+        pool = WorkerPool(2)
+        result = pool.run(task)   # a FileResult; F901 on time-out, F902 if the worker died
+        pool.close()
+    """
+
+    def __init__(self, jobs: int | None = None, fn: Callable[[Task], FileResult] | None = None):
+        self.jobs = jobs or _default_jobs()
+        self._fn = fn or process_file
+        self._ctx: Any = None
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.jobs)
+        self._closed = False
+
+    def _take(self) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the worker pool is closed")
+            if self._idle:
+                return self._idle.pop()
+            if self._ctx is None:
+                self._ctx = _mp_context()
+            ctx = self._ctx
+        return _Worker(ctx, self._fn)
+
+    def start(self) -> None:
+        """Start the workers now rather than on the first task (a server's first
+        upload then does not wait for the processes to start)."""
+        with self._lock:
+            missing = self.jobs - len(self._idle)
+        started = [self._take() for _ in range(missing)]
+        with self._lock:
+            self._idle.extend(started)
+
+    def run(self, task: Task) -> FileResult:
+        """Run ``task`` on a free worker and return its result (never raises for the file)."""
+        with self._slots:
+            w = self._take()
+            keep = False
+            try:
+                w.give(task)
+                result: FileResult | None = None
+                while result is None:
+                    wait_for = max(0.0, w.deadline - time.monotonic())
+                    ready = mp_wait([w.conn, w.proc.sentinel],
+                                    timeout=None if wait_for == float("inf") else wait_for + 0.01)
+                    result, replace = w.outcome(set(ready), time.monotonic())
+                keep = not replace
+                return result
+            finally:
+                with self._lock:
+                    if keep and not self._closed:
+                        self._idle.append(w)
+                        w = None  # type: ignore[assignment]
+                if w is not None:
+                    w.stop(kill=w.task is not None)
+
+    def close(self) -> None:
+        """Stop the idle workers; a task still running finishes and its worker is stopped."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for w in idle:
+            w.stop()
 
 
 # ---------------------------------------------------------------------------
@@ -684,23 +686,27 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
     started = time.monotonic()
     options = options or BatchOptions()
     if options.jobs is not None and options.jobs < 1:
-        raise UsageError(f"--jobs 必须 ≥ 1，得到 {options.jobs} / jobs must be at least 1")
+        raise UsageError(f"--jobs 必须 ≥ 1，得到 {options.jobs}", message_en=f"--jobs must be at least 1, got {options.jobs}")
     if options.timeout is not None and options.timeout <= 0:
-        raise UsageError(f"--timeout 必须 > 0，得到 {options.timeout} / timeout must be positive")
+        raise UsageError(f"--timeout 必须 > 0，得到 {options.timeout}",
+                         message_en=f"--timeout must be positive, got {options.timeout}")
     if not inputs:
-        raise UsageError("没有给出输入文件或文件夹 / no input given")
+        raise UsageError("没有给出输入文件或文件夹", message_en="no input given")
     out = Path(outdir)
     if out.exists() and not out.is_dir():
-        raise UsageError(f"输出位置 {out} 已存在且不是文件夹 / output exists and is not a folder", path=str(out))
+        raise UsageError("输出位置已存在且不是文件夹", message_en="the output exists and is not a folder", path=str(out))
     files, skipped = discover(inputs, out)
     if not files:
-        raise UsageError("没有找到可处理的工作簿（.xlsx .xlsm .xls .ods）/ no workbook found"
-                         + (f"；跳过 {len(skipped)} 个文件" if skipped else ""))
+        raise NoWorkbook(skipped)
     rulebook = options.rulebook or default_rulebook()
     timeout = options.timeout if options.timeout is not None else rulebook.limits.timeout_seconds
     check_options = _check_options(options, rulebook)
     jobs = options.jobs or _default_jobs()
     fn = options.worker or process_file
+    if options.reports is not None:  # a bad report template stops the run before any work
+        from perfxl.writeup.run import load_templates
+
+        load_templates(options.reports, county=True)
 
     out.mkdir(parents=True, exist_ok=True)
     _clean_leftovers(out)
@@ -732,18 +738,28 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
         ordered = [rows[i] for i in sorted(rows)]
         _annotate_again(ordered, _batch_findings(ordered, spool, check_options), tasks, rulebook)
         outputs = write_outputs(out, ordered, lambda r: spool.get(r.index), info)
+        reports, written = None, [p.name for p in outputs] + [ANNOTATED_DIR + "/"]
+        if options.reports is not None:
+            from perfxl.writeup.run import REPORTS_DIR, write_batch_reports
+
+            reports = write_batch_reports(out / REPORTS_DIR, ordered, lambda r: spool.get(r.index),
+                                          [t.abspath for t in tasks], check_options, options.reports, jobs,
+                                          work=staging)
+            written.append(REPORTS_DIR + "/")
         _swap_annotated(staged_annotated, out)
+        # Marks what this run wrote, so no later run reads it as input (perfxl.inputs).
+        write_marker(out, written)
     finally:
         spool.close()
         shutil.rmtree(staging, ignore_errors=True)
     ranked = rank_rows(ordered)
     annotated = [out / r.annotated for r in ordered if r.annotated]
-    return BatchResult(out, ranked, skipped, outputs, annotated, time.monotonic() - started)
+    return BatchResult(out, ranked, skipped, outputs, annotated, time.monotonic() - started, reports)
 
 
 @contextlib.contextmanager
-def rich_progress() -> Iterator[Callable[[BatchProgress], None]]:
-    """A progress callback drawing a rich bar on stderr (counts, ETA).
+def rich_progress(lang: str = "zh") -> Iterator[Callable[[BatchProgress], None]]:
+    """A progress callback drawing a rich bar on stderr (counts, ETA), worded in ``lang``.
 
     Without a terminal the bar is not drawn; the counts are then printed every 10% so a
     log still shows the batch advancing.
@@ -760,12 +776,13 @@ def rich_progress() -> Iterator[Callable[[BatchProgress], None]]:
             step = max(1, ev.total // 10)
             if ev.done == ev.total or ev.done // step != last[0]:
                 last[0] = ev.done // step
-                print(f"已处理 {ev.done}/{ev.total} processed", file=sys.stderr, flush=True)
+                line = f"processed {ev.done}/{ev.total}" if lang == "en" else f"已处理 {ev.done}/{ev.total}"
+                print(line, file=sys.stderr, flush=True)
 
         yield plain
         return
     progress = Progress(
-        TextColumn("[bold]校验 checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("[bold]checking" if lang == "en" else "[bold]校验"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[last]}", markup=False),
         console=console, transient=False,
     )

@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from perfxl.rulebook import Rulebook
     from perfxl.score import ScoreCard
 
-__all__ = ["CheckOptions", "check_unit", "check_file", "check_batch_rules", "check_files", "all_codes"]
+__all__ = ["CheckOptions", "check_unit", "check_file", "check_batch_rules", "check_files", "check_paths",
+           "all_codes"]
 
 _SHEET_ORDER: dict[str, int] = {name: i for i, name in enumerate(DEPT.sheet_names)}
 _INTERNAL = "F902"  # perfxl.rules.run: internal-error
@@ -213,3 +214,17 @@ def check_files(paths: Sequence[str | Path], options: CheckOptions) -> Report:
     reports = [check_file(p, options) for p in paths]
     check_batch_rules(reports, options)
     return Report(files=reports, rulebook=options.rulebook)
+
+
+def check_paths(inputs: Sequence[str | Path], options: CheckOptions) -> Report:
+    """What ``perfxl check`` does: find the workbooks among ``inputs`` (files and folders,
+    folders recursively; lock files, other file types and perfxl's own outputs are left
+    out and listed in ``Report.skipped`` — :func:`perfxl.inputs.discover`), then
+    :func:`check_files` them.  Raises :class:`~perfxl.inputs.InputNotFound` for a path
+    that does not exist."""
+    from perfxl.inputs import discover
+
+    files, skipped = discover(inputs)
+    report = check_files(files, options)
+    report.skipped = skipped
+    return report

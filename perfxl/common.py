@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from perfxl.i18n import Text
 from perfxl.model import Field, Unit
 from perfxl.spec import BUDGET, THREE_PUBLIC
 
@@ -25,6 +26,7 @@ __all__ = [
     "COMMON_INDICATORS",
     "common_indicators",
     "budget_amount",
+    "three_public_amount",
     "field_number",
     "field_ref",
     "describe_problem",
@@ -33,26 +35,38 @@ __all__ = [
 
 @dataclass(frozen=True)
 class CommonIndicator:
-    """One common indicator: its key (Chinese), English name, kind and formula."""
+    """One common indicator: its key (Chinese), English name, kind and formula (both languages)."""
 
     key: str
     name_en: str
     kind: Literal["rate", "amount"]
     formula: str
+    formula_en: str = ""
 
 
 COMMON_INDICATORS: tuple[CommonIndicator, ...] = (
-    CommonIndicator("在职人员控制率", "staff control rate", "rate", "在职人数 ÷ 编制人数"),
-    CommonIndicator("预算调整率", "budget adjustment rate", "rate", "(全年预算数 − 年初预算数) ÷ 年初预算数"),
-    CommonIndicator("预算执行率", "budget execution rate", "rate", "全年执行数 ÷ 全年预算数"),
-    CommonIndicator("执行数占年初预算", "spending ÷ initial budget", "rate", "全年执行数 ÷ 年初预算数"),
-    CommonIndicator("公用经费控制率", "running-cost control rate", "rate", "公用经费全年执行数 ÷ 公用经费全年预算数"),
-    CommonIndicator("三公经费控制率", "three-public control rate", "rate", "三公经费决算数 ÷ 三公经费预算数"),
-    CommonIndicator("三公经费变动率", "three-public change rate", "rate", "(三公经费决算数 − 上年决算数) ÷ 上年决算数"),
-    CommonIndicator("较上年增减", "change on last year (万元)", "amount", "全年执行数 − 上年执行数"),
-    CommonIndicator("较上年增减率", "change on last year (rate)", "rate", "(全年执行数 − 上年执行数) ÷ 上年执行数"),
-    CommonIndicator("基本支出较上年增减", "basic spending change (万元)", "amount", "基本支出全年执行数 − 上年执行数"),
-    CommonIndicator("项目支出较上年增减", "project spending change (万元)", "amount", "项目支出全年执行数 − 上年执行数"),
+    CommonIndicator("在职人员控制率", "staff control rate", "rate", "在职人数 ÷ 编制人数",
+                    "staff on post ÷ authorised headcount"),
+    CommonIndicator("预算调整率", "budget adjustment rate", "rate", "(全年预算数 − 年初预算数) ÷ 年初预算数",
+                    "(full-year budget − initial budget) ÷ initial budget"),
+    CommonIndicator("预算执行率", "budget execution rate", "rate", "全年执行数 ÷ 全年预算数",
+                    "spending ÷ full-year budget"),
+    CommonIndicator("执行数占年初预算", "spending ÷ initial budget", "rate", "全年执行数 ÷ 年初预算数",
+                    "spending ÷ initial budget"),
+    CommonIndicator("公用经费控制率", "running-cost control rate", "rate", "公用经费全年执行数 ÷ 公用经费全年预算数",
+                    "running costs spent ÷ their full-year budget"),
+    CommonIndicator("三公经费控制率", "three-public control rate", "rate", "三公经费决算数 ÷ 三公经费预算数",
+                    "three-public spending ÷ its budget"),
+    CommonIndicator("三公经费变动率", "three-public change rate", "rate", "(三公经费决算数 − 上年决算数) ÷ 上年决算数",
+                    "(three-public spending − last year's) ÷ last year's"),
+    CommonIndicator("较上年增减", "change on last year (万元)", "amount", "全年执行数 − 上年执行数",
+                    "spending − last year's spending"),
+    CommonIndicator("较上年增减率", "change on last year (rate)", "rate", "(全年执行数 − 上年执行数) ÷ 上年执行数",
+                    "(spending − last year's) ÷ last year's"),
+    CommonIndicator("基本支出较上年增减", "basic spending change (万元)", "amount", "基本支出全年执行数 − 上年执行数",
+                    "basic spending − last year's"),
+    CommonIndicator("项目支出较上年增减", "project spending change (万元)", "amount", "项目支出全年执行数 − 上年执行数",
+                    "project spending − last year's"),
 )
 COMMON_KINDS: dict[str, str] = {c.key: c.kind for c in COMMON_INDICATORS}
 
@@ -69,18 +83,23 @@ def field_ref(f: Field | None, sheet: str, cell: str | None) -> str:
     return f"{sheet}!{cell}" if cell else sheet
 
 
-def describe_problem(f: Field | None) -> str:
-    """Why a field gives no number, in Chinese ('未填写', '无法读取（完成）', …)."""
+def describe_problem(f: Field | None) -> Text:
+    """Why a field gives no number: '未填写', '无法读取（完成）' … (the English in ``.en``:
+    'is blank', 'cannot be read (完成)' …)."""
     if f is None or f.status == "missing":
-        return "缺失"
+        return Text("缺失", "is missing")
     if f.status == "blank":
-        return "未填写"
+        return Text("未填写", "is blank")
     if f.status == "uncalculated":
-        return "为未计算的公式"
+        return Text("为未计算的公式", "is a formula that was never calculated")
     if f.status == "error":
-        return f"为错误值 {f.raw}" if f.raw is not None else "为错误值"
+        if f.raw is not None:
+            return Text(f"为错误值 {f.raw}", f"is the error value {f.raw}")
+        return Text("为错误值", "is an error value")
     raw = f.raw if f.raw is not None else f.value
-    return f"无法读取（{raw}）" if raw not in (None, "") else "无法读取"
+    if raw not in (None, ""):
+        return Text(f"无法读取（{raw}）", f"cannot be read ({raw})")
+    return Text("无法读取", "cannot be read")
 
 
 def _budget_field(unit: Unit, row_key: str, col: str) -> Field | None:
@@ -93,7 +112,7 @@ def _budget_ref(unit: Unit, row_key: str, col: str) -> str:
     return field_ref(f, BUDGET.name, BUDGET.cell(row_key, col) if f is None or f.cell is None else f.cell)
 
 
-def budget_amount(unit: Unit, col: str, row_key: str = "total") -> tuple[float | None, str | None]:
+def budget_amount(unit: Unit, col: str, row_key: str = "total") -> tuple[float | None, Text | None]:
     """An amount of 预算执行 (``col``: initial/adjusted/actual/last_year) and a note.
 
     A row with parts (资金总额, 基本支出) is a computed cell (a template formula over its
@@ -120,9 +139,17 @@ def budget_amount(unit: Unit, col: str, row_key: str = "total") -> tuple[float |
         return own, None  # the formula's value agrees with its parts
     label = BUDGET.row_spec(row_key).label
     col_label = BUDGET.column(col).label
-    why = f"为计算单元格，显示值 {own:.2f} 与各项之和不符" if own is not None else describe_problem(f)
+    if own is not None:
+        why = Text(f"为计算单元格，显示值 {own:.2f} 与各项之和不符",
+                   f"is a computed cell whose figure {own:.2f} differs from the sum of its parts")
+    else:
+        why = describe_problem(f)
     names = "、".join(BUDGET.row_spec(p).label for p in parts)
-    note = f"{_budget_ref(unit, row_key, col)} {label}{col_label}{why}，按{names}之和 {total:.2f} 计"
+    names_en = ", ".join(BUDGET.row_en(p) for p in parts)
+    ref = _budget_ref(unit, row_key, col)
+    note = Text(f"{ref} {label}{col_label}{why}，按{names}之和 {total:.2f} 计",
+                f"{ref} {BUDGET.row_en(row_key)} {BUDGET.col_en(col)} {why.en}; the sum of {names_en}, "
+                f"{total:.2f}, is used")
     return total, note
 
 
@@ -219,3 +246,10 @@ def _parts_sum(unit: Unit, row_key: str, col: str) -> float | None:
 def _three_public_sum(unit: Unit, col: str) -> float | None:
     """三公经费合计 (its cell, or the sum of its parts)."""
     return _parts_sum(unit, "total", col)
+
+
+def three_public_amount(unit: Unit, col: str, row_key: str = "total") -> float | None:
+    """An amount of 三公经费 (``col``: budget/actual/last_year) as the common indicators
+    use it: a computed row (合计, 公务用车) from its parts when its cell is a formula,
+    blank or not calculated.  None when unknown."""
+    return _parts_sum(unit, row_key, col)

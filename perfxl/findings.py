@@ -13,10 +13,13 @@ English, never assembled at the call site.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterable, Mapping
+
+from perfxl.i18n import Text, sentence, tr
 
 __all__ = [
     "Severity",
@@ -27,6 +30,7 @@ __all__ = [
     "catalogue",
     "get_rule",
     "display",
+    "shown",
     "percent",
     "select",
     "sort_key",
@@ -63,10 +67,12 @@ AREAS: dict[str, tuple[str, str]] = {
 }
 
 
-def display(value: Any) -> str:
-    """A value as a message shows it: floats to two decimals, None as '（空）'."""
+def display(value: Any, lang: str = "zh") -> str:
+    """A value as a message shows it: floats to two decimals, None as '（空）' ('(blank)')."""
     if value is None:
-        return "（空）"
+        return "(blank)" if lang == "en" else "（空）"
+    if isinstance(value, Text):  # a list or phrase made for both languages
+        return tr(value, lang)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
@@ -82,6 +88,16 @@ def percent(rate: float) -> str:
     return f"{rate:.4g}" if abs(rate) >= 1e10 else f"{rate * 100:.2f}%"
 
 
+def shown(value: Any, kind: str = "", lang: str = "zh") -> str:
+    """A finding's expected or actual value in its own terms: a rate (``kind`` 'rate') as
+    76.80%, a range (a (low, high) pair) as 11.20–14.00, anything else as :func:`display`."""
+    if isinstance(value, tuple) and len(value) == 2:
+        return f"{shown(value[0], kind, lang)}–{shown(value[1], kind, lang)}"
+    if kind == "rate" and isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return percent(value)
+    return display(value, lang)
+
+
 class _Params(dict):
     """format_map helper: unknown keys render as '{key}' instead of raising."""
 
@@ -91,7 +107,13 @@ class _Params(dict):
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing found in one workbook, at one cell where there is one."""
+    """One thing found in one workbook, at one cell where there is one.
+
+    ``expected`` and ``actual`` keep their raw values (a range is a (low, high) pair);
+    ``kind`` says how people read them ('rate': 0.768 is 76.80%).  ``related`` names other
+    cells of the same sheet behind the finding — the inputs to look at when ``cell`` is a
+    computed one the clerk cannot edit — which the annotated copy marks too.
+    """
 
     code: str
     severity: Severity
@@ -101,15 +123,29 @@ class Finding:
     actual: Any = None
     params: tuple[tuple[str, Any], ...] = ()
     path: str | None = None  # the file, filled in when the finding joins a report
+    kind: str = ""
+    related: tuple[str, ...] = ()
 
     def message(self, lang: str = "zh") -> str:
         """The message in 'zh' or 'en', with the values filled in."""
         rule = get_rule(self.code)
         template = rule.message_en if lang == "en" else rule.message
-        values = _Params({k: display(v) for k, v in self.params})
-        values.setdefault("expected", display(self.expected))
-        values.setdefault("actual", display(self.actual))
-        return template.format_map(values)
+        values = _Params({k: display(v, lang) for k, v in self.params})
+        values.setdefault("expected", shown(self.expected, self.kind, lang))
+        values.setdefault("actual", shown(self.actual, self.kind, lang))
+        text = template.format_map(values)
+        return sentence(text) if lang == "en" else text
+
+    def expected_text(self, lang: str = "zh") -> str | None:
+        """What the cell should hold, as people read it; None when there is nothing to expect."""
+        return None if self.expected is None else shown(self.expected, self.kind, lang)
+
+    def actual_text(self, lang: str = "zh") -> str | None:
+        """What the cell holds, as people read it ('（空）' beside an expected value); None
+        when the finding has neither."""
+        if self.actual is None and self.expected is None:
+            return None
+        return shown(self.actual, self.kind, lang)
 
     @property
     def ref(self) -> str | None:
@@ -118,13 +154,15 @@ class Finding:
         return f"{self.sheet}!{self.cell}"
 
     def with_severity(self, severity: Severity) -> Finding:
-        return Finding(self.code, severity, self.sheet, self.cell, self.expected, self.actual, self.params, self.path)
+        return dataclasses.replace(self, severity=severity)
 
     def with_path(self, path: str) -> Finding:
-        return Finding(self.code, self.severity, self.sheet, self.cell, self.expected, self.actual, self.params, path)
+        return dataclasses.replace(self, path=path)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
-        """The JSON shape: code, severity, sheet, cell, message, expected, actual."""
+        """The JSON shape: code, severity, sheet, cell, message; expected and actual as raw
+        values (a range as [low, high]) with ``expected_text``/``actual_text`` as people read
+        them; ``related_cells`` (other cells to look at, same sheet)."""
         return {
             "code": self.code,
             "severity": self.severity.value,
@@ -133,6 +171,9 @@ class Finding:
             "message": self.message(lang),
             "expected": _jsonable(self.expected),
             "actual": _jsonable(self.actual),
+            "expected_text": self.expected_text(lang),
+            "actual_text": self.actual_text(lang),
+            "related_cells": list(self.related),
         }
 
 
@@ -141,6 +182,8 @@ def _jsonable(v: Any) -> Any:
         return v
     if isinstance(v, float):
         return None if (math.isnan(v) or math.isinf(v)) else round(v, 6)
+    if isinstance(v, tuple):
+        return [_jsonable(x) for x in v]
     return str(v)
 
 
@@ -163,6 +206,19 @@ class Rule:
     def area(self) -> str:
         return self.code[0]
 
+    @property
+    def why_en(self) -> str:
+        """Why it matters, in English (``perfxl.rules.english``)."""
+        from perfxl.rules.english import WHY_EN
+
+        return WHY_EN.get(self.code, (self.why, self.example))[0]
+
+    @property
+    def example_en(self) -> str:
+        from perfxl.rules.english import WHY_EN
+
+        return WHY_EN.get(self.code, (self.why, self.example))[1]
+
     def __call__(
         self,
         sheet: str | None = None,
@@ -170,6 +226,8 @@ class Rule:
         *,
         expected: Any = None,
         actual: Any = None,
+        kind: str = "",
+        related: tuple[str, ...] = (),
         **params: Any,
     ) -> Finding:
         return Finding(
@@ -180,6 +238,8 @@ class Rule:
             expected=expected,
             actual=actual,
             params=tuple(sorted(params.items())),
+            kind=kind,
+            related=tuple(related),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -194,7 +254,9 @@ class Rule:
             "message": self.message,
             "message_en": self.message_en,
             "why": self.why,
+            "why_en": self.why_en,
             "example": self.example,
+            "example_en": self.example_en,
         }
 
 

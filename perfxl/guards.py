@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from perfxl.findings import Finding
+from perfxl.i18n import Text
 from perfxl.rulebook import Limits
 from perfxl.rules.file import (
     F001,
@@ -117,9 +118,9 @@ def examine(path: str | Path, limits: Limits | None = None) -> Inspection:
     try:
         st = os.stat(p)
     except OSError as e:
-        return ins.refuse(F001(None, None, detail=f"无法打开 cannot open: {e.strerror or e}"))
+        return ins.refuse(F001(None, None, detail=Text(f"无法打开：{e.strerror or e}", f"cannot open: {e.strerror or e}")))
     if not stat.S_ISREG(st.st_mode):
-        return ins.refuse(F001(None, None, detail="不是文件 not a file"))
+        return ins.refuse(F001(None, None, detail=Text("不是文件", "not a file")))
     size = st.st_size
     if size == 0:
         return ins.refuse(F004(None, None, actual=0))
@@ -132,7 +133,7 @@ def examine(path: str | Path, limits: Limits | None = None) -> Inspection:
             # then sliced from memory.
             data = head + fh.read() if head.startswith(ZIP_MAGICS) else None
     except OSError as e:
-        return ins.refuse(F001(None, None, detail=f"无法打开 cannot open: {e.strerror or e}"))
+        return ins.refuse(F001(None, None, detail=Text(f"无法打开：{e.strerror or e}", f"cannot open: {e.strerror or e}")))
     try:
         if head.startswith(OLE2_MAGIC):
             _examine_ole2(p, ins)
@@ -146,34 +147,34 @@ def examine(path: str | Path, limits: Limits | None = None) -> Inspection:
         ext = p.suffix.lower()
         if ext not in FORMATS[ins.fmt]:
             ins.extension_ok = False
-            ins.findings.append(F011(None, None, expected=ins.fmt, actual=ext or "（无扩展名）"))
+            ins.findings.append(F011(None, None, expected=ins.fmt, actual=ext or Text("（无扩展名）", "(no extension)")))
     return ins
 
 
-def _sniff(p: Path) -> str:
+def _sniff(p: Path) -> Text:
     """A short description of what a non-spreadsheet file looks like."""
     with open(p, "rb") as fh:
         head = fh.read(512)
     low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if low.startswith(b"%pdf"):
-        return "PDF 文件 a PDF file"
+        return Text("PDF 文件", "a PDF file")
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
-        return "图片 an image"
+        return Text("图片", "an image")
     if low.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")) or b"<html" in low[:200]:
-        return "网页（HTML）另存的表格 an HTML page saved as a spreadsheet"
+        return Text("网页（HTML）另存的表格", "an HTML page saved as a spreadsheet")
     if low.startswith(b"<?xml"):
-        return "XML 文件（可能是 Excel 2003 XML 表格）an XML file"
+        return Text("XML 文件（可能是 Excel 2003 XML 表格）", "an XML file (perhaps an Excel 2003 XML spreadsheet)")
     if head.startswith(b"{\\rtf"):
-        return "RTF 文档 an RTF document"
+        return Text("RTF 文档", "an RTF document")
     if head.startswith(b"MZ"):
-        return "Windows 程序或自解压文件 a Windows program or self-extracting archive"
+        return Text("Windows 程序或自解压文件", "a Windows program or self-extracting archive")
     if b"\x00" not in head:  # NUL bytes decode as UTF-8 too, but no text file holds them
         try:
             head.decode("utf-8")
-            return "文本文件（如 CSV）a text file such as CSV"
+            return Text("文本文件（如 CSV）", "a text file such as CSV")
         except UnicodeDecodeError:
             pass
-    return "无法识别的内容 unrecognised content"
+    return Text("无法识别的内容", "unrecognised content")
 
 
 def _utf16(name: str) -> bytes:
@@ -194,11 +195,11 @@ def _examine_ole2(p: Path, ins: Inspection) -> None:
     elif "Workbook" in found or "Book" in found:
         ins.fmt = "xls"
     elif "WordDocument" in found:
-        ins.refuse(F003(None, None, detail="Word 文档 a Word document"))
+        ins.refuse(F003(None, None, detail=Text("Word 文档", "a Word document")))
     elif "PowerPoint Document" in found:
-        ins.refuse(F003(None, None, detail="PowerPoint 文档 a PowerPoint document"))
+        ins.refuse(F003(None, None, detail=Text("PowerPoint 文档", "a PowerPoint document")))
     else:
-        ins.refuse(F003(None, None, detail="不含工作簿的 OLE2 文件 an OLE2 file without a workbook"))
+        ins.refuse(F003(None, None, detail=Text("不含工作簿的 OLE2 文件", "an OLE2 file without a workbook")))
 
 
 def _find_names(p: Path, names: tuple[str, ...]) -> set[str]:
@@ -330,12 +331,13 @@ def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
     try:
         zf = _Zip(raw, data)
     except Exception as e:  # noqa: BLE001 - BadZipFile, NotImplementedError (bad version), OSError…
-        ins.refuse(F001(None, None, detail=f"压缩结构损坏 damaged zip: {type(e).__name__}: {e}"))
+        ins.refuse(F001(None, None, detail=Text(f"压缩结构损坏：{type(e).__name__}: {e}", f"damaged zip: {type(e).__name__}: {e}")))
         return
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
-            ins.refuse(F006(None, None, expected=f"{MAX_MEMBERS} 个部件", detail=f"{len(infos)} 个部件 members"))
+            ins.refuse(F006(None, None, expected=Text(f"{MAX_MEMBERS} 个部件", f"{MAX_MEMBERS} members"),
+                                     detail=Text(f"{len(infos)} 个部件", f"{len(infos)} members")))
             return
         names = {i.filename for i in infos}
         if len(names) != len(infos):
@@ -343,7 +345,8 @@ def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
             # openpyxl take the last, others the first), so what is checked may not be
             # what a reviewer sees in Excel.
             twice = sorted(n for n, k in Counter(i.filename for i in infos).items() if k > 1)
-            ins.refuse(F001(None, None, detail=f"压缩包中同一部件出现两次 a part appears twice: {', '.join(twice[:3])}"))
+            ins.refuse(F001(None, None, detail=Text(f"压缩包中同一部件出现两次：{'、'.join(twice[:3])}",
+                                                           f"a part appears twice: {', '.join(twice[:3])}")))
             return
         if "xl/workbook.xml" in names:
             ins.fmt = "xlsx"
@@ -352,10 +355,10 @@ def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
         elif "content.xml" in names and _is_ods(zf, names):
             ins.fmt = "ods"
         elif "word/document.xml" in names:
-            ins.refuse(F003(None, None, detail="Word 文档 a Word document"))
+            ins.refuse(F003(None, None, detail=Text("Word 文档", "a Word document")))
             return
         elif "ppt/presentation.xml" in names:
-            ins.refuse(F003(None, None, detail="PowerPoint 文档 a PowerPoint document"))
+            ins.refuse(F003(None, None, detail=Text("PowerPoint 文档", "a PowerPoint document")))
             return
         else:
             ins.refuse(F010(None, None))
@@ -364,14 +367,14 @@ def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
         total = sum(i.file_size for i in infos)
         if total > limits.max_uncompressed_mb * MB:
             ins.refuse(F006(None, None, expected=f"{limits.max_uncompressed_mb:g} MB",
-                            detail=f"解压后共 {total / MB:.1f} MB uncompressed"))
+                            detail=Text(f"解压后共 {total / MB:.1f} MB", f"{total / MB:.1f} MB uncompressed")))
             return
         for i in infos:
             if i.file_size > RATIO_FLOOR_BYTES:
                 ratio = i.file_size / max(i.compress_size, 1)
                 if ratio > limits.max_compression_ratio:
                     ins.refuse(F006(None, None, expected=f"{limits.max_compression_ratio:g}:1",
-                                    detail=f"{i.filename} 压缩比 ratio {ratio:.0f}:1"))
+                                    detail=Text(f"{i.filename} 压缩比 {ratio:.0f}:1", f"{i.filename} ratio {ratio:.0f}:1")))
                     return
         if "xl/vbaProject.bin" in names:
             ins.findings.append(F012(None, None))
@@ -395,8 +398,9 @@ def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
                     # makes it allocate gigabytes and abort the process.
                     m = _UNIQUE_COUNT_RE.search(head)
                     if m and int(m.group(1)) > max(i.file_size // 5, 1024):
-                        ins.refuse(F006(None, None, expected=f"{i.file_size // 5} 个字符串 strings",
-                                        detail=f"{i.filename} 声明 {int(m.group(1))} 个字符串 declared strings"))
+                        ins.refuse(F006(None, None, expected=Text(f"{i.file_size // 5} 个字符串", f"{i.file_size // 5} strings"),
+                                        detail=Text(f"{i.filename} 声明 {int(m.group(1))} 个字符串",
+                                                    f"{i.filename} declares {int(m.group(1))} strings")))
                         return
                 if sheet:
                     m = _DIMENSION_RE.search(head)
@@ -424,9 +428,9 @@ def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
                 ins.refuse(F023(name, None, expected=MAX_COLUMNS, actual=ref, sheet_name=name or part))
                 return
         except (zipfile.BadZipFile, zlib.error, struct.error, OSError, EOFError, ValueError, NotImplementedError) as e:
-            ins.refuse(F001(None, None, detail=f"压缩数据损坏 damaged zip data: {type(e).__name__}: {e}"))
+            ins.refuse(F001(None, None, detail=Text(f"压缩数据损坏：{type(e).__name__}: {e}", f"damaged zip data: {type(e).__name__}: {e}")))
         except Exception as e:  # noqa: BLE001 - a guard must never raise on hostile bytes
-            ins.refuse(F001(None, None, detail=f"压缩数据损坏 damaged zip data: {type(e).__name__}: {e}"))
+            ins.refuse(F001(None, None, detail=Text(f"压缩数据损坏：{type(e).__name__}: {e}", f"damaged zip data: {type(e).__name__}: {e}")))
 
 
 _SHEET_EL_RE = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")

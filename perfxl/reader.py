@@ -12,10 +12,8 @@ How it reads:
    deadline (:func:`read_grids_isolated`): calamine aborts the process on some damaged
    files, and one bad file must not end a batch.
 2. :func:`read_grids` turns every sheet into a list of rows (python-calamine, the
-   engine behind ``pandas.read_excel(engine="calamine")``; rows and columns start at A1
-   so indices align with addresses).  :func:`read_grids_pandas` is the same through
-   pandas; the reader uses the direct one because it skips pandas' per-sheet DataFrame
-   cost.
+   engine behind ``pandas.read_excel(engine="calamine")``, used directly: pandas is not
+   a dependency of reading; rows and columns start at A1 so indices align with addresses).
 3. Everything is located by its label (:mod:`perfxl.spec`): form fields by the label in
    column A, tables by their header row (columns mapped by header text, so reordered or
    extra columns are fine), fixed rows by their label, free tables to the last
@@ -41,6 +39,7 @@ from typing import Any
 
 from perfxl.findings import Finding
 from perfxl.guards import examine, sheet_parts
+from perfxl.i18n import Text
 from perfxl.memo import by_identity
 from perfxl.model import (
     BudgetRow,
@@ -120,7 +119,7 @@ from perfxl.spec import (
 )
 
 __all__ = [
-    "read_unit", "read_grids", "read_grids_isolated", "read_grids_pandas", "Book", "TooManyRows", "ParserCrashed",
+    "read_unit", "read_grids", "read_grids_isolated", "Book", "TooManyRows", "ParserCrashed",
     "HEADER_SEARCH_ROWS", "ISOLATE_FORMATS",
 ]
 
@@ -205,19 +204,6 @@ def read_grids(path: str | Path, *, by_content: bool = False, max_rows: int | No
         close = getattr(wb, "close", None)
         if close:
             close()
-
-
-def read_grids_pandas(path: str | Path) -> tuple[list[str], dict[str, Grid]]:
-    """The same as :func:`read_grids` through ``pandas.read_excel(engine="calamine")``
-    (kept so the engine choice stays swappable and measurable)."""
-    import pandas as pd
-
-    frames = pd.read_excel(path, sheet_name=None, header=None, engine="calamine")
-    out: dict[str, Grid] = {}
-    for name, df in frames.items():
-        rows = df.astype(object).where(df.notna(), None).values.tolist()
-        out[name] = rows
-    return list(frames), out
 
 
 # Formats parsed in a child process.  The guards cannot vet binary BIFF records (xls,
@@ -578,7 +564,8 @@ class _Reader:
         """One V003 per sheet, at its first uncalculated computed cell, naming the rest."""
         out = []
         for sheet, cells in self.uncalculated.items():
-            shown = "、".join(cells[:6]) + ("…" if len(cells) > 6 else "")
+            more = "…" if len(cells) > 6 else ""
+            shown = Text("、".join(cells[:6]) + more, ", ".join(cells[:6]) + more)
             out.append(V003(sheet, cells[0], actual=len(cells), count=len(cells), cells=shown))
         return out
 
@@ -1070,7 +1057,7 @@ def _indicator_values(row: _Row) -> tuple[Field, Field, Field, Field, bool]:
             elif unit.ok and _norm(unit.value) != _norm(p.unit):
                 rd.findings.append(V016(name, cell, expected=unit.value, actual=str(raw).strip()))
         if split and p.status == "ok":
-            rd.findings.append(V014(name, cell, actual=str(raw).strip(), detail="，".join(split)))
+            rd.findings.append(V014(name, cell, actual=str(raw).strip(), detail=Text("，".join(split), ", ".join(split))))
         kind = "value" if numeric is not False else "text"
         f = rd.field_from(p, name, cell, raw, kind, note_conversion=not split)
         values[key] = dataclasses.replace(f, converted=False) if key in from_format else f
@@ -1143,7 +1130,7 @@ def read_unit(path: str | Path, rulebook: Rulebook | None = None) -> Unit:
     except _FATAL:
         raise
     except BaseException as e:  # noqa: BLE001 - a reader bug (or a parser panic) must not crash a batch
-        unit.findings.append(F001(None, None, detail=f"读取出错 reader error: {type(e).__name__}: {e}"))
+        unit.findings.append(F001(None, None, detail=Text(f"读取出错：{type(e).__name__}: {e}", f"reader error: {type(e).__name__}: {e}")))
         unit.readable = False
     finally:
         if book._probe is not None:
@@ -1200,7 +1187,7 @@ def _read_book(rd: _Reader, unit: Unit) -> None:
     present = {s.name for s in spec.sheets if s.name in names}
     if meta_name is None and not any(isinstance(s, (FormSheet, TableSheet)) and s.name in present for s in spec.sheets):
         # Some other workbook altogether: one clear answer, not a missing-sheet finding per sheet.
-        rd.findings.append(F022(None, None, actual="、".join(names) or "（无）"))
+        rd.findings.append(F022(None, None, actual=Text("、".join(names) or "（无）", ", ".join(names) or "(none)")))
         unit.readable = False
         return
     if meta_name is None:

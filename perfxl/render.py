@@ -11,13 +11,17 @@ import sys
 from typing import IO, TYPE_CHECKING, Iterable
 
 from perfxl.findings import AREAS, Finding, Rule, Severity
+from perfxl.i18n import plural, sentence
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
+    from perfxl.batch import BatchResult
+    from perfxl.inputs import Skipped
     from perfxl.report import FileReport, Report
 
-__all__ = ["verdict", "render_report", "render_rules", "render_rule", "console"]
+__all__ = ["verdict", "totals_line", "skipped_line", "batch_lines", "render_report", "render_rules", "render_rule",
+           "console"]
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _SEV_EN = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
@@ -36,16 +40,54 @@ def verdict(fr: FileReport, lang: str = "zh", strict: bool = False) -> str:
     """One line: 可以提交 / 需修改：N 个错误，M 个警告 / 无法读取 (or the English)."""
     en = lang == "en"
     if not fr.readable:
-        return "Unreadable: fix the file and check it again" if en else "无法读取：请修正文件后重新检查"
+        return "Unreadable: fix the file and check it again." if en else "无法读取：请修正文件后重新检查"
     if fr.failed(strict):
         if en:
-            return f"Needs changes: {fr.errors} errors, {fr.warnings} warnings"
+            return f"Needs changes: {plural(fr.errors, 'error')}, {plural(fr.warnings, 'warning')}"
         return f"需修改：{fr.errors} 个错误，{fr.warnings} 个警告"
     if fr.warnings:  # 提示性 findings do not block submission but must be explained
         if en:
-            return f"OK to submit; explain {fr.warnings} warning(s) in the submission"
+            what = "the warning" if fr.warnings == 1 else f"the {fr.warnings} warnings"
+            return f"OK to submit; explain {what} when you send it in."
         return f"可以提交（{fr.warnings} 个警告请在报送时说明）"
-    return "OK to submit" if en else "可以提交"
+    return "OK to submit." if en else "可以提交"
+
+
+def totals_line(report: Report, lang: str = "zh") -> str:
+    """The line under several files: how many passed, need changes, could not be read."""
+    counts = {"passed": 0, "needs-changes": 0, "unreadable": 0}
+    for fr in report.files:
+        counts[fr.status] += 1
+    n, skipped = len(report.files), len(report.skipped)
+    if lang == "en":
+        line = (f"{plural(n, 'file')}: {counts['passed']} passed, {counts['needs-changes']} to fix, "
+                f"{counts['unreadable']} unreadable")
+        return line + (f"; {skipped} skipped" if skipped else "")
+    line = f"共 {n} 个文件：通过 {counts['passed']}，需修改 {counts['needs-changes']}，无法读取 {counts['unreadable']}"
+    return line + (f"；跳过 {skipped} 个" if skipped else "")
+
+
+def skipped_line(s: Skipped, lang: str = "zh") -> str:
+    """'跳过 ~$a.xlsx：Office/WPS 锁定文件…' / 'skipped ~$a.xlsx: Office/WPS lock file …'."""
+    return f"skipped {s.path}: {s.text('en')}" if lang == "en" else f"跳过 {s.path}：{s.reason}"
+
+
+def batch_lines(result: BatchResult, lang: str = "zh") -> list[str]:
+    """What ``perfxl batch`` prints when it is done: the counts and the files written."""
+    c = result.counts
+    n, skipped = len(result.rows), len(result.skipped)
+    annotated = result.outdir / "annotated"
+    if lang == "en":
+        lines = [f"{plural(n, 'file')}: {c['通过']} passed, {c['需修改']} to fix, {c['无法读取']} unreadable"
+                 + (f"; {skipped} skipped" if skipped else "")]
+        lines += [f"wrote {p}" for p in result.outputs]
+        lines.append(f"wrote {plural(len(result.annotated), 'annotated copy', 'annotated copies')} in {annotated}")
+        return lines
+    lines = [f"共 {n} 个文件：通过 {c['通过']}，需修改 {c['需修改']}，无法读取 {c['无法读取']}"
+             + (f"；跳过 {skipped} 个" if skipped else "")]
+    lines += [f"已写入 {p}" for p in result.outputs]
+    lines.append(f"已写入 {len(result.annotated)} 个标注副本：{annotated}")
+    return lines
 
 
 def _sev(f: Finding, lang: str) -> str:
@@ -81,46 +123,65 @@ def render_file(fr: FileReport, con: Console, lang: str = "zh", strict: bool = F
 
 
 def render_report(report: Report, lang: str = "zh", strict: bool = False, file: IO[str] | None = None) -> None:
-    """Every file of the report, in order, separated by a blank line."""
+    """Every file of the report, in order, separated by a blank line; the totals after
+    several files."""
     con = console(file)
     for i, fr in enumerate(report.files):
         if i:
             con.print()
         render_file(fr, con, lang, strict)
+    if len(report.files) > 1:
+        from rich.text import Text
+
+        con.print()
+        con.print(Text(totals_line(report, lang), style="bold"))
 
 
-def render_rules(rules: Iterable[Rule], file: IO[str] | None = None) -> None:
-    """The catalogue as one table: code, severity, area, title (zh and en)."""
+def render_rules(rules: Iterable[Rule], file: IO[str] | None = None, lang: str = "zh") -> None:
+    """The catalogue as one table: code, severity, area, title — in one language."""
     from rich.table import Table
     from rich.text import Text
 
+    en = lang == "en"
     con = console(file)
     table = Table(show_lines=False, pad_edge=False)
-    for col in ("代码 code", "级别 severity", "范围 area", "名称", "title"):
-        table.add_column(col, no_wrap=col != "title")
+    for col in (("code", "severity", "area", "title") if en else ("代码", "级别", "范围", "名称")):
+        table.add_column(col, no_wrap=col not in ("title", "名称"))
     for r in rules:
-        table.add_row(r.code, Text(f"{r.severity.zh} {r.severity.value}", style=_STYLE[r.severity]),
-                      AREAS[r.area][0], r.title, r.title_en)
+        table.add_row(r.code, Text(r.severity.value if en else r.severity.zh, style=_STYLE[r.severity]),
+                      AREAS[r.area][1 if en else 0], r.title_en if en else r.title)
     con.print(table)
 
 
-def render_rule(r: Rule, file: IO[str] | None = None) -> None:
-    """One rule in full: code and slug, titles, severity, area, why, example, messages."""
+def render_rule(r: Rule, file: IO[str] | None = None, lang: str = "zh") -> None:
+    """One rule in full: code and slug, title, severity, area, why, example, message."""
     from rich.text import Text
 
+    en = lang == "en"
     con = console(file)
     con.print(Text(f"{r.code} {r.slug}", style="bold"))
-    rows = [
-        ("名称 title", f"{r.title} / {r.title_en}"),
-        ("级别 severity", f"{r.severity.zh} {r.severity.value}"),
-        ("范围 area", f"{AREAS[r.area][0]} / {AREAS[r.area][1]}"),
-        ("工作表 sheet", r.sheet or "—"),
-        ("原因 why", r.why),
-        ("示例 example", r.example),
-        ("提示 message", r.message),
-        ("message (en)", r.message_en),
-    ]
+    if en:
+        rows = [
+            ("title", r.title_en),
+            ("severity", r.severity.value),
+            ("area", AREAS[r.area][1]),
+            ("sheet", r.sheet or "—"),
+            ("why", r.why_en),
+            ("example", r.example_en),
+            ("message", sentence(r.message_en)),
+        ]
+    else:
+        rows = [
+            ("名称", r.title),
+            ("级别", r.severity.zh),
+            ("范围", AREAS[r.area][0]),
+            ("工作表", r.sheet or "—"),
+            ("原因", r.why),
+            ("示例", r.example),
+            ("提示", r.message),
+        ]
+    sep = ": " if en else "："
     for k, v in rows:
-        line = Text(f"{k}: ", style="bold")
+        line = Text(f"{k}{sep}", style="bold")
         line.append(v)
         con.print(line)

@@ -1,10 +1,13 @@
-"""The score card as text (rich): one block per unit.
+"""The score card as text (rich): one block per unit, in one language, fitting 80 columns.
 
 Per unit: the indicator table (target, actual, 分值, self-score, computed score and the
-difference), then the parts (预算执行率 and the three 一级指标) with the total and grade
-beside the clerk's, then the common indicators (rates as 81.82%, amounts in 万元), then
-the notes and — for a unit that could not be scored — the reasons.  Everything comes from
-the :class:`~perfxl.report.Report` that the JSON output also renders.
+difference), with what is worth knowing about an indicator (over-completion, a
+qualitative band, why it could not be scored) listed under the table by cell; then the
+parts (预算执行率 and the three 一级指标) with the total and grade beside the clerk's; then
+the common indicators (rates as 81.82%, amounts in 万元); then the notes and — for a unit
+that could not be scored — the reasons.  Headers are short and never wrap, so the tables
+read at 80 columns; long indicator names fold.  Everything comes from the
+:class:`~perfxl.report.Report` that the JSON output also renders.
 """
 
 from __future__ import annotations
@@ -19,12 +22,59 @@ from rich.table import Table
 from rich.text import Text
 
 from perfxl.common import COMMON_INDICATORS
+from perfxl.i18n import tr
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfxl.report import FileReport, Report
     from perfxl.score import IndicatorScore, ScoreCard
 
 __all__ = ["render_scores", "fmt_rate", "fmt_score", "fmt_diff"]
+
+# Column headers and labels: (Chinese, English).
+_W = {
+    "indicators": ("绩效指标", "Indicators"),
+    "cell": ("单元格", "cell"),
+    "name": ("三级指标", "indicator"),
+    "dir": ("性质", "dir."),
+    "target": ("目标", "target"),
+    "actual": ("实际", "actual"),
+    "weight": ("分值", "weight"),
+    "self": ("自评", "self"),
+    "score": ("复核", "score"),
+    "diff": ("差异", "diff"),
+    "scores": ("得分汇总", "Scores"),
+    "part": ("评价内容", "part"),
+    "total": ("总分", "total"),
+    "grade": ("等级", "grade"),
+    "common": ("共性指标", "Common indicators"),
+    "indicator": ("指标", "indicator"),
+    "value": ("值", "value"),
+    "formula": ("算法", "formula"),
+    "status": ("状态：", "status: "),
+    "scored": ("已评分", "scored"),
+    "not scored": ("无法评分", "not scored"),
+    "unreadable": ("无法读取", "unreadable"),
+    "no name": ("（未填单位名称）", "(no unit name)"),
+    "level?": ("（一级指标无法识别）", "(level-1 indicator not recognised)"),
+    "notes_h": ("说明：", "Notes:"),
+    "note": ("说明：", "note: "),
+    "reason": ("无法评分：", "not scored: "),
+    "rate": ("执行率", "execution"),
+    "line": ("计算总分 {total}（{grade}）；自评总分 {self_total}（{self_grade}）；差异 {diff}",
+             "computed total {total} ({grade}); self-assessed {self_total} ({self_grade}); difference {diff}"),
+    "over": ("大幅超额完成", "large over-completion"),
+    "capped": ("封顶", "capped"),
+    "band": ("{short}区间 {lo}–{hi}", "band {lo}–{hi}"),
+    "clamped": ("自评得分不在区间内", "self-score outside the band"),
+    "declared": ("自评得分表填报 {declared}，与指标自评得分之和 {sum} 不符",
+                 "the 自评得分 sheet says {declared}, the indicators' self-scores add up to {sum}"),
+}
+_LEVELS_EN = {"预算执行率": "budget execution", "产出指标": "output", "效益指标": "benefit", "满意度指标": "satisfaction"}
+
+
+def _w(key: str, lang: str) -> str:
+    zh, en = _W[key]
+    return en if lang == "en" else zh
 
 
 def fmt_score(v: float | None) -> str:
@@ -64,20 +114,20 @@ def _fmt_value(v: Any, unit: Any = None, percent: bool = False) -> str:
     return text + "%" if percent else text
 
 
-def _flags(s: IndicatorScore) -> str:
+def _flags(s: IndicatorScore, lang: str) -> str:
     out = []
     if s.over_completed:
-        out.append("大幅超额完成")
+        out.append(_w("over", lang))
     if s.capped:
-        out.append("封顶")
+        out.append(_w("capped", lang))
     if s.band:
         comp = s.indicator.completion.value
         short = comp.split("年度指标")[0] if isinstance(comp, str) else ""
-        out.append(f"{short} 区间 {s.band[0]:.2f}–{s.band[1]:.2f}")
+        out.append(_w("band", lang).format(short=short, lo=f"{s.band[0]:.2f}", hi=f"{s.band[1]:.2f}"))
         if s.clamped:
-            out.append("自评得分不在区间内")
-    out.extend(s.reasons)
-    return "；".join(out)
+            out.append(_w("clamped", lang))
+    out.extend(tr(r, lang) for r in s.reasons)
+    return ("; " if lang == "en" else "；").join(out)
 
 
 def _style_diff(diff: float | None, tol: float) -> str:
@@ -90,26 +140,37 @@ def _style_diff(diff: float | None, tol: float) -> str:
     return ""
 
 
-def _indicator_table(card: ScoreCard, tol: float) -> Table:
-    t = Table(title="绩效指标 indicators", box=box.SIMPLE_HEAVY, title_justify="left", pad_edge=False)
-    # Chinese text has no spaces to wrap at: long columns fold; numbers never wrap.
-    t.add_column("单元格", no_wrap=True)
-    t.add_column("三级指标", overflow="fold", min_width=16, ratio=3)
-    t.add_column("性质", justify="center", no_wrap=True)
-    t.add_column("年度指标值", justify="right", overflow="fold", max_width=12)
-    t.add_column("实际完成值", justify="right", overflow="fold", max_width=12)
-    for col in ("分值", "自评得分", "计算得分", "差异"):
-        t.add_column(col, justify="right", no_wrap=True)
-    t.add_column("说明", overflow="fold", min_width=12, ratio=2)
+def _table(title: str) -> Table:
+    # No vertical rules and one space between columns: the tables fit 80 columns.
+    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, padding=(0, 1),
+                 show_edge=False)
+
+
+def _indicator_table(card: ScoreCard, tol: float, lang: str) -> tuple[Table, list[tuple[str, str]]]:
+    """The indicator table and the notes listed under it: (cell, text)."""
+    t = _table(_w("indicators", lang))
+    t.expand = True  # the folding columns share the width by their ratios
+    t.add_column(_w("cell", lang), no_wrap=True)
+    # Chinese text has no spaces to wrap at: names and 定性 values fold, sharing what the
+    # numbers (which never wrap, nor do the headers) leave of the width.
+    t.add_column(_w("name", lang), overflow="fold", min_width=8, ratio=4)
+    t.add_column(_w("dir", lang), justify="center", no_wrap=True)
+    t.add_column(_w("target", lang), justify="right", overflow="fold", min_width=6, ratio=2)
+    t.add_column(_w("actual", lang), justify="right", overflow="fold", min_width=6, ratio=2)
+    for key in ("weight", "self", "score", "diff"):
+        t.add_column(_w(key, lang), justify="right", no_wrap=True)
+    notes: list[tuple[str, str]] = []
     level = None
     for s in card.indicators:
         ind = s.indicator
         if s.level1 != level:  # one heading per 一级指标, like the merged cells of the form
             level = s.level1
-            t.add_row("", Text(level or "（一级指标无法识别）", style="bold"))
+            shown = (_LEVELS_EN.get(level, level) if lang == "en" else level) if level else _w("level?", lang)
+            t.add_row("", Text(shown, style="bold"))
+        cell = s.cell.split("!")[-1]
         unit = ind.unit.value if ind.unit.ok else None
         t.add_row(
-            s.cell.split("!")[-1],
+            cell,
             str(ind.name.value) if ind.name.ok else "—",
             str(ind.direction.value) if ind.direction.value is not None else "—",
             _value_cell(ind.target.value if ind.target.ok else None, unit, ind.percent),
@@ -118,73 +179,93 @@ def _indicator_table(card: ScoreCard, tol: float) -> Table:
             fmt_score(s.self_score),
             fmt_score(s.score),
             Text(fmt_diff(s.diff), style=_style_diff(s.diff, tol)),
-            _flags(s),
         )
-    return t
+        flags = _flags(s, lang)
+        if flags:
+            notes.append((cell, flags))
+    return t, notes
 
 
-def _levels_table(card: ScoreCard, tol: float) -> Table:
-    t = Table(title="得分汇总 scores", box=box.SIMPLE_HEAVY, title_justify="left")
-    for col, just in (("评价内容", "left"), ("分值", "right"), ("自评得分", "right"), ("自评表填写", "right"),
-                      ("计算得分", "right"), ("差异", "right")):
-        t.add_column(col, justify=just)  # type: ignore[arg-type]
+def _levels_table(card: ScoreCard, tol: float, lang: str) -> tuple[Table, list[str]]:
+    """The parts with the total and grade; notes where the 自评得分 sheet says otherwise."""
+    t = _table(_w("scores", lang))
+    t.add_column(_w("part", lang), no_wrap=True)
+    for key in ("weight", "self", "score", "diff"):
+        t.add_column(_w(key, lang), justify="right", no_wrap=True)
+    notes = []
     for label, lv in card.levels.items():
-        extra = f" (执行率 {fmt_rate(card.execution.rate)})" if label == "预算执行率" else ""
-        t.add_row(label + extra, fmt_score(lv.weight), fmt_score(lv.self_score), fmt_score(lv.declared_self),
-                  fmt_score(lv.score), Text(fmt_diff(lv.diff), style=_style_diff(lv.diff, tol)))
+        name = _LEVELS_EN.get(label, label) if lang == "en" else label
+        if label == "预算执行率":
+            name += f"（{_w('rate', lang)} {fmt_rate(card.execution.rate)}）" if lang != "en" else \
+                f" ({_w('rate', lang)} {fmt_rate(card.execution.rate)})"
+        elif lv.declared_self is not None and lv.self_score is not None and abs(lv.declared_self - lv.self_score) > tol:
+            notes.append(f"{name}: " + _w("declared", lang).format(declared=fmt_score(lv.declared_self),
+                                                                  sum=fmt_score(lv.self_score)))
+        t.add_row(name, fmt_score(lv.weight), fmt_score(lv.self_score), fmt_score(lv.score),
+                  Text(fmt_diff(lv.diff), style=_style_diff(lv.diff, tol)))
     weight = sum(lv.weight for lv in card.levels.values())
-    t.add_row(Text("总分", style="bold"), fmt_score(weight), fmt_score(card.self_total), "",
+    t.add_row(Text(_w("total", lang), style="bold"), fmt_score(weight), fmt_score(card.self_total),
               Text(fmt_score(card.total), style="bold"), Text(fmt_diff(card.diff), style=_style_diff(card.diff, tol)))
-    t.add_row(Text("等级", style="bold"), "", card.self_grade or "—", "", Text(card.grade or "—", style="bold"), "")
-    return t
+    t.add_row(Text(_w("grade", lang), style="bold"), "", card.self_grade or "—", Text(card.grade or "—", style="bold"), "")
+    return t, notes
 
 
-def _common_table(card: ScoreCard) -> Table:
-    t = Table(title="共性指标 common indicators", box=box.SIMPLE_HEAVY, title_justify="left")
-    t.add_column("指标")
-    t.add_column("值", justify="right")
-    t.add_column("算法")
+def _common_table(card: ScoreCard, lang: str) -> Table:
+    en = lang == "en"
+    t = _table(_w("common", lang))
+    t.add_column(_w("indicator", lang), overflow="fold")
+    t.add_column(_w("value", lang), justify="right", no_wrap=True)
+    t.add_column(_w("formula", lang), overflow="fold")
     for c in COMMON_INDICATORS:
         v = card.common.get(c.key)
-        shown = fmt_rate(v) if c.kind == "rate" else ("—" if v is None else f"{v + 0.0:.2f} 万元")
-        t.add_row(c.key, shown, c.formula)
+        unit = " 万元" if not en else ""
+        shown = fmt_rate(v) if c.kind == "rate" else ("—" if v is None else f"{v + 0.0:.2f}{unit}")
+        t.add_row(c.name_en if en else c.key, shown, (c.formula_en or c.formula) if en else c.formula)
     return t
 
 
-def _render_file(fr: FileReport, console: Console, tol: float) -> None:
-    name = fr.unit_name or "（未填单位名称）"
+def _render_file(fr: FileReport, console: Console, tol: float, lang: str) -> None:
+    name = fr.unit_name or _w("no name", lang)
     console.rule(Text(f"{name}  {fr.path}", style="bold"))
     if not fr.readable or fr.score is None:
-        console.print(Text("无法读取 unreadable", style="bold red"))
+        console.print(Text(_w("unreadable", lang), style="bold red"))
         for f in fr.findings:
             where = f"{f.ref} " if f.ref else ""
-            console.print(f"  [{f.code}] {where}{f.message()}", markup=False, highlight=False)
+            console.print(f"  [{f.code}] {where}{f.message(lang)}", markup=False, highlight=False)
         return
     card = fr.score
-    status = Text("已评分 scored", style="green") if card.scored else Text("无法评分 not scored", style="bold red")
-    console.print(Text("状态 status: ") + status)
-    console.print(_indicator_table(card, tol))
-    console.print(_levels_table(card, tol))
-    line = Text(f"计算总分 {fmt_score(card.total)}  等级 {card.grade or '—'}    "
-                f"自评总分 {fmt_score(card.self_total)}  自评等级 {card.self_grade or '—'}    差异 {fmt_diff(card.diff)}")
-    console.print(line)
-    console.print(_common_table(card))
+    status = Text(_w("scored", lang), style="green") if card.scored else Text(_w("not scored", lang), style="bold red")
+    console.print(Text(_w("status", lang)) + status)
+    table, notes = _indicator_table(card, tol, lang)
+    console.print(table)
+    if notes:
+        console.print(Text(_w("notes_h", lang), style="bold"))
+        for cell, text in notes:
+            console.print(Text(f"  {cell}  ") + Text(text))
+    levels, level_notes = _levels_table(card, tol, lang)
+    console.print(levels)
+    for n in level_notes:
+        console.print(Text(_w("note", lang) + n, style="yellow"))
+    console.print(Text(_w("line", lang).format(total=fmt_score(card.total), grade=card.grade or "—",
+                                               self_total=fmt_score(card.self_total),
+                                               self_grade=card.self_grade or "—", diff=fmt_diff(card.diff))))
+    console.print(_common_table(card, lang))
     for n in card.notes:
-        console.print(f"说明 note: {n}", markup=False, highlight=False)
+        console.print(_w("note", lang) + tr(n, lang), markup=False, highlight=False)
     for r in card.reasons:
-        console.print(Text(f"无法评分 reason: {r}", style="red"))
+        console.print(Text(_w("reason", lang) + tr(r, lang), style="red"))
 
 
-def render_scores(report: Report, console: Console | None = None) -> None:
+def render_scores(report: Report, console: Console | None = None, lang: str = "zh") -> None:
     """Print the score cards of a report (one block per file) to ``console``.
 
-    Without a console, one is made on stdout, 120 columns wide when not a terminal (unless
-    COLUMNS says otherwise) so tables of Chinese text stay readable in files and pipes.
+    Without a console, one is made on stdout: the terminal's width, or 100 columns when
+    not a terminal (unless COLUMNS says otherwise).
     """
     if console is None:
         console = Console(highlight=False)
         if not console.is_terminal and not os.environ.get("COLUMNS"):
-            console = Console(highlight=False, width=120)
+            console = Console(highlight=False, width=100)
     tol = report.rulebook.score_tolerance if report.rulebook is not None else 0.1
     for fr in report.files:
-        _render_file(fr, console, tol)
+        _render_file(fr, console, tol, lang)

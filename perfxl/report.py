@@ -9,11 +9,25 @@ from typing import TYPE_CHECKING, Any
 from perfxl.findings import Finding, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
+    from perfxl.inputs import Skipped
     from perfxl.model import Unit
     from perfxl.rulebook import Rulebook
     from perfxl.score import ScoreCard
 
-__all__ = ["FileReport", "Report"]
+__all__ = ["FileReport", "Report", "STATUSES", "status_text"]
+
+# A file's status: the stable value JSON carries → (Chinese, English) words for people.
+STATUSES: dict[str, tuple[str, str]] = {
+    "passed": ("通过", "Passed"),
+    "needs-changes": ("需修改", "Needs changes"),
+    "unreadable": ("无法读取", "Unreadable"),
+}
+
+
+def status_text(status: str, lang: str = "zh") -> str:
+    """The words for a status value ('needs-changes' → '需修改' / 'Needs changes')."""
+    zh, en = STATUSES[status]
+    return en if lang == "en" else zh
 
 
 @dataclass
@@ -56,17 +70,24 @@ class FileReport:
 
     @property
     def status(self) -> str:
-        """通过 / 需修改 / 无法读取."""
+        """'passed', 'needs-changes' or 'unreadable' (stable values; see :func:`status_text`)."""
         if not self.readable:
-            return "无法读取"
-        return "需修改" if self.errors else "通过"
+            return "unreadable"
+        return "needs-changes" if self.errors else "passed"
+
+    def status_text(self, lang: str = "zh") -> str:
+        """通过 / 需修改 / 无法读取, or the English."""
+        return status_text(self.status, lang)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The JSON shape; ``status`` is a stable value, ``status_text`` and the messages
+        follow ``lang``."""
         return {
             "path": self.path,
             "unit": self.unit_name,
             "readable": self.readable,
             "status": self.status,
+            "status_text": self.status_text(lang),
             "errors": self.errors,
             "warnings": self.warnings,
             "infos": self.infos,
@@ -80,6 +101,7 @@ class Report:
 
     files: list[FileReport] = field(default_factory=list)
     rulebook: Rulebook | None = None
+    skipped: list[Skipped] = field(default_factory=list)  # inputs left out (lock files, …)
 
     @property
     def errors(self) -> int:
@@ -103,4 +125,5 @@ class Report:
         return {
             "rulebook": self.rulebook.id if self.rulebook else None,
             "files": [f.to_dict(lang) for f in self.files],
+            "skipped": [{"path": s.path, "reason": s.text(lang)} for s in self.skipped],
         }

@@ -39,10 +39,14 @@ class RulebookError(PerfxlError):
 
     code = "E002"
 
-    def __init__(self, path: str, key: str | None, message: str, line: int | None = None):
+    def __init__(self, path: str, key: str | None, message: str, line: int | None = None,
+                 message_en: str | None = None):
         self.key, self.line = key, line
-        where = (f"第 {line} 行 line {line}" if line else "") + (f" [{key}]" if key else "")
-        super().__init__(f"{where.strip()}: {message}" if where else message, path=path)
+        at = f" [{key}]" if key else ""
+        zh = (f"第 {line} 行" if line else "") + at
+        en = (f"line {line}" if line else "") + at
+        super().__init__(f"{zh.strip()}：{message}" if zh else message, path=path,
+                         message_en=f"{en.strip()}: {message_en or message}" if en else (message_en or message))
 
 
 @dataclass(frozen=True)
@@ -137,82 +141,93 @@ def _merge(base: dict, over: dict) -> dict:
 
 
 def _parse(data: dict, text: str, path: str) -> Rulebook:
-    def err(section: str, key: str | None, msg: str) -> RulebookError:
+    def err(section: str, key: str | None, zh: str, en: str) -> RulebookError:
         full = f"{section}.{key}" if key else section
-        return RulebookError(path, full, msg, _line_of(text, key or section))
+        return RulebookError(path, full, zh, _line_of(text, key or section), en)
 
     def number(section: str, key: str, lo: float | None = None, hi: float | None = None) -> float:
         try:
             v = data[section][key]
         except KeyError:
-            raise err(section, key, "missing") from None
+            raise err(section, key, "缺少此项", "missing") from None
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise err(section, key, f"must be a number, got {v!r}")
+            raise err(section, key, f"应为数字，实际为 {v!r}", f"must be a number, got {v!r}")
         if (lo is not None and v < lo) or (hi is not None and v > hi):
-            raise err(section, key, f"must be between {lo} and {hi}, got {v}")
+            raise err(section, key, f"应在 {lo} 到 {hi} 之间，实际为 {v}", f"must be between {lo} and {hi}, got {v}")
         return float(v)
 
     known = {"rulebook", "weights", "grades", "tolerance", "execution", "indicators", "qualitative",
              "placeholders", "limits", "rules", "project"}
     for section in data:
         if section not in known:
-            raise err(section, None, f"unknown section; expected one of {sorted(known)}")
+            raise err(section, None, f"未知的节，应为 {'、'.join(sorted(known))} 之一",
+                      f"unknown section; expected one of {sorted(known)}")
 
     weights = {}
     for label in LEVEL_KEYS:
         weights[label] = number("weights", label, 0, 100)
     for k in data["weights"]:
         if k not in LEVEL_KEYS:
-            raise err("weights", k, f"unknown part; expected one of {list(LEVEL_KEYS)}")
+            raise err("weights", k, f"未知的评价内容，应为 {'、'.join(LEVEL_KEYS)} 之一",
+                      f"unknown part; expected one of {list(LEVEL_KEYS)}")
     project = data.get("project", {})
     if not isinstance(project, dict) or not isinstance(project.get("weights", {}), dict):
-        raise err("project", None, "must be a table with a [project.weights] table")
+        raise err("project", None, "应为含 [project.weights] 表的表", "must be a table with a [project.weights] table")
     for k in project:
         if k not in ("weights", "bare_direction"):
-            raise err("project", k, 'unknown key; expected "weights" or "bare_direction"')
+            raise err("project", k, '未知的键，应为 "weights" 或 "bare_direction"',
+                      'unknown key; expected "weights" or "bare_direction"')
     project_weights = {}
     for label in LEVEL_KEYS:
         v = project.get("weights", {}).get(label)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 100:
-            raise err("project", label, f"[project.weights] {label} must be a number from 0 to 100, got {v!r}")
+            raise err("project", label, f"[project.weights] {label} 应为 0 到 100 之间的数，实际为 {v!r}",
+                      f"[project.weights] {label} must be a number from 0 to 100, got {v!r}")
         project_weights[label] = float(v)
     for k in project.get("weights", {}):
         if k not in LEVEL_KEYS:
-            raise err("project", k, f"unknown part in [project.weights]; expected one of {list(LEVEL_KEYS)}")
+            raise err("project", k, f"[project.weights] 中未知的评价内容，应为 {'、'.join(LEVEL_KEYS)} 之一",
+                      f"unknown part in [project.weights]; expected one of {list(LEVEL_KEYS)}")
     bare = project.get("bare_direction", "=")
     if bare not in ("=", "≥"):
-        raise err("project", "bare_direction", f'must be "=" or "≥", got {bare!r}')
+        raise err("project", "bare_direction", f'应为 "=" 或 "≥"，实际为 {bare!r}', f'must be "=" or "≥", got {bare!r}')
     grades = {g: number("grades", g, 0, 100) for g in GRADES[:-1]}
     if not grades["优"] >= grades["良"] >= grades["中"]:
-        raise err("grades", None, "bands must satisfy 优 ≥ 良 ≥ 中")
+        raise err("grades", None, "等级下限应满足 优 ≥ 良 ≥ 中", "bands must satisfy 优 ≥ 良 ≥ 中")
     method = data["indicators"].get("reverse_method")
     if method not in ("ratio", "linear"):
-        raise err("indicators", "reverse_method", f'must be "ratio" or "linear", got {method!r}')
+        raise err("indicators", "reverse_method", f'应为 "ratio" 或 "linear"，实际为 {method!r}',
+                  f'must be "ratio" or "linear", got {method!r}')
     policy = data["indicators"].get("over_completion_policy")
     if policy not in ("warn", "cap"):
-        raise err("indicators", "over_completion_policy", f'must be "warn" or "cap", got {policy!r}')
+        raise err("indicators", "over_completion_policy", f'应为 "warn" 或 "cap"，实际为 {policy!r}',
+                  f'must be "warn" or "cap", got {policy!r}')
     qual = {}
     for c in COMPLETIONS:
         band = data["qualitative"].get(c)
         if (not isinstance(band, list) or len(band) != 2
                 or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in band)
                 or not 0 <= band[0] <= band[1] <= 1):
-            raise err("qualitative", c, f"must be [low, high] with 0 ≤ low ≤ high ≤ 1, got {band!r}")
+            raise err("qualitative", c, f"应为 [下限, 上限]，且 0 ≤ 下限 ≤ 上限 ≤ 1，实际为 {band!r}",
+                      f"must be [low, high] with 0 ≤ low ≤ high ≤ 1, got {band!r}")
         qual[c] = (float(band[0]), float(band[1]))
     words = data["placeholders"].get("words", [])
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-        raise err("placeholders", "words", "must be a list of strings")
+        raise err("placeholders", "words", "应为文字列表", "must be a list of strings")
     severities = {}
     for code, sev in data.get("rules", {}).items():
         if sev not in _SEVERITIES:
-            raise err("rules", code, f"must be one of {list(_SEVERITIES)}, got {sev!r}")
+            raise err("rules", code, f"应为 {'、'.join(_SEVERITIES)} 之一，实际为 {sev!r}",
+                      f"must be one of {list(_SEVERITIES)}, got {sev!r}")
         severities[code] = sev
     lim = data["limits"]
-    limits = Limits(**{k: type(getattr(Limits, k))(number("limits", k, 0))
-                       for k in Limits.__dataclass_fields__ if k in lim})
+    # By the field's declared type: 'max_file_mb = 0.5' stays 0.5 (not int(0.5) = 0, no limit).
+    limits = Limits(**{k: (int if f.type == "int" else float)(number("limits", k, 0))
+                       for k, f in Limits.__dataclass_fields__.items() if k in lim})
     for k in lim:
         if k not in Limits.__dataclass_fields__:
-            raise err("limits", k, f"unknown limit; expected one of {list(Limits.__dataclass_fields__)}")
+            raise err("limits", k, f"未知的限值，应为 {'、'.join(Limits.__dataclass_fields__)} 之一",
+                      f"unknown limit; expected one of {list(Limits.__dataclass_fields__)}")
     meta = data.get("rulebook", {})
     return Rulebook(
         id=str(meta.get("id", "custom")),
@@ -258,14 +273,14 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
     try:
         text = Path(path).read_text("utf-8")
     except OSError as e:
-        raise RulebookError(p, None, f"cannot read: {e.strerror or e}") from None
+        raise RulebookError(p, None, f"无法读取：{e.strerror or e}", message_en=f"cannot read: {e.strerror or e}") from None
     except UnicodeDecodeError:
-        raise RulebookError(p, None, "not UTF-8 text") from None
+        raise RulebookError(p, None, "不是 UTF-8 文本", message_en="not UTF-8 text") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         line = getattr(e, "lineno", None)
-        raise RulebookError(p, None, f"not valid TOML: {e}", line) from None
+        raise RulebookError(p, None, f"不是有效的 TOML：{e}", line, f"not valid TOML: {e}") from None
     base_text = _default_text()
     merged = _merge(tomllib.loads(base_text), data)
     return _parse(merged, text, p)

@@ -672,13 +672,9 @@ def make_samples(out_dir: str | Path = "samples", *, n: int = 30, seed: int = 20
 
 
 def _atomic_text(path: Path, text: str) -> None:
-    import os
-    import tempfile
+    from perfxl.safe import atomic_write_text
 
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".~", suffix=path.suffix)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    atomic_write_text(path, text)  # follows the umask, like every file perfxl writes
 
 
 def _convert(src: Path, fmt: str, out_dir: Path) -> Path | None:

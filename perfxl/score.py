@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from perfxl.common import budget_amount, common_indicators, describe_problem, field_number, field_ref
+from perfxl.i18n import Text, tr
 from perfxl.model import Field, Indicator, Unit
 from perfxl.rulebook import LEVEL_KEYS, Rulebook
 from perfxl.spec import BUDGET, INDICATORS, LEVELS, QUALITATIVE, SELF_SCORE, addr
@@ -59,13 +60,20 @@ __all__ = [
     "score_indicator",
     "score_unit",
     "score_files",
+    "score_paths",
     "scores_to_dict",
     "SCORED",
     "NOT_SCORED",
 ]
 
 SCORED = "scored"
-NOT_SCORED = "not scored"
+NOT_SCORED = "not-scored"
+# A score card's status: the stable value JSON carries → (Chinese, English) words.
+SCORE_STATUSES = {SCORED: ("已评分", "scored"), NOT_SCORED: ("无法评分", "not scored"),
+                  "unreadable": ("无法读取", "unreadable")}
+# The English of the 一级指标 (and 预算执行率) names, for English reasons and score cards.
+LEVELS_EN = {"预算执行率": "budget execution", "产出指标": "output indicators", "效益指标": "benefit indicators",
+             "满意度指标": "satisfaction indicators"}
 _EPS = 1e-9  # float noise: 0.8 × 3 is 2.4000000000000004
 
 
@@ -96,7 +104,7 @@ class IndicatorScore:
     capped: bool = False
     band: tuple[float, float] | None = None  # 定性: allowed [low, high] in points
     clamped: bool = False  # 定性: the self-score lay outside its band
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Text] = field(default_factory=list)
 
     @property
     def diff(self) -> float | None:
@@ -115,7 +123,7 @@ class IndicatorScore:
         v = self.indicator.level1.value
         return v if isinstance(v, str) else None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         ind = self.indicator
         return {
             "name": ind.name.value if ind.name.ok else None,
@@ -136,7 +144,7 @@ class IndicatorScore:
             "over_completed": self.over_completed,
             "capped": self.capped,
             "clamped": self.clamped,
-            "reasons": list(self.reasons),
+            "reasons": [tr(r, lang) for r in self.reasons],
         }
 
 
@@ -178,14 +186,14 @@ class ExecutionScore:
 
 @dataclass
 class ScoreCard:
-    """The scores of one unit.  ``status`` is 'scored' or 'not scored' (with reasons).
+    """The scores of one unit.  ``status`` is 'scored' or 'not-scored' (with reasons).
 
     ``total`` is rounded to 2 decimals (None when not scored); ``notes`` tell how a
     figure was obtained when it was not read directly (e.g. 资金总额 from its parts).
     """
 
     status: str
-    reasons: list[str]
+    reasons: list[Text]
     total: float | None
     grade: str | None
     self_total: float | None
@@ -194,7 +202,7 @@ class ScoreCard:
     levels: dict[str, LevelScore]  # keyed by label: 预算执行率, 产出指标, 效益指标, 满意度指标
     indicators: list[IndicatorScore]
     common: dict[str, float | None]
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
     rulebook_id: str | None = None
 
     @property
@@ -208,14 +216,17 @@ class ScoreCard:
             return None
         return round(self.self_total - self.total, 2) + 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape (rates to 4 decimals, scores and amounts to 2)."""
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The JSON shape (rates to 4 decimals, scores and amounts to 2); ``status`` is a
+        stable value, ``status_text``, reasons and notes follow ``lang``."""
         from perfxl.common import COMMON_KINDS
 
+        zh, en = SCORE_STATUSES[self.status]
         return {
             "status": self.status,
-            "reasons": list(self.reasons),
-            "notes": list(self.notes),
+            "status_text": en if lang == "en" else zh,
+            "reasons": [tr(r, lang) for r in self.reasons],
+            "notes": [tr(n, lang) for n in self.notes],
             "rulebook": self.rulebook_id,
             "total": _r2(self.total),
             "grade": self.grade,
@@ -224,7 +235,7 @@ class ScoreCard:
             "diff": self.diff,
             "budget_execution": self.execution.to_dict(),
             "levels": {k: v.to_dict() for k, v in self.levels.items()},
-            "indicators": [s.to_dict() for s in self.indicators],
+            "indicators": [s.to_dict(lang) for s in self.indicators],
             "common": {k: (_r4(v) if COMMON_KINDS.get(k) == "rate" else _r2(v)) for k, v in self.common.items()},
         }
 
@@ -249,9 +260,14 @@ def _ind_ref(ind: Indicator, key: str) -> str:
     return field_ref(f, INDICATORS.name, addr(ind.row, INDICATORS.col_of(key)) if f.cell is None else f.cell)
 
 
-def _problem(ind: Indicator, key: str) -> str:
-    """'绩效指标!E7 年度指标值未填写' — the cell, its column label and what is wrong."""
-    return f"{_ind_ref(ind, key)} {INDICATORS.column(key).label}{describe_problem(getattr(ind, key))}"
+def _problem(ind: Indicator, key: str, why: tuple[str, str] = ("", "")) -> Text:
+    """'绩效指标!E7 年度指标值未填写' — the cell, its column label and what is wrong (and
+    ``why`` that matters, Chinese and English)."""
+    ref, label = _ind_ref(ind, key), INDICATORS.column(key).label
+    problem = describe_problem(getattr(ind, key))
+    en = f"{ref} {INDICATORS.col_en(key) or label} {problem.en}"
+    return Text(f"{ref} {label}{problem}" + (f"（{why[0]}）" if why[0] else ""),
+                en + (f" ({why[1]})" if why[1] else ""))
 
 
 def _clip01(frac: float) -> float:
@@ -308,22 +324,29 @@ def score_indicator(ind: Indicator, rulebook: Rulebook) -> IndicatorScore:
     if w is None:
         reasons.append(_problem(ind, "weight"))
     elif w < 0:
-        reasons.append(f"{_ind_ref(ind, 'weight')} 分值为负数（{w:g}）")
+        ref = _ind_ref(ind, "weight")
+        reasons.append(Text(f"{ref} 分值为负数（{w:g}）", f"{ref} weight is negative ({w:g})"))
     direction = ind.direction.value if ind.direction.ok else None
     if direction not in ("≥", "≤", "=", QUALITATIVE):
+        ref = _ind_ref(ind, "direction")
         reasons.append(_problem(ind, "direction") if direction is None
-                       else f"{_ind_ref(ind, 'direction')} 指标性质无法识别（{direction}）")
+                       else Text(f"{ref} 指标性质无法识别（{direction}）", f"{ref} direction not recognised ({direction})"))
         return out
 
     if direction == QUALITATIVE:
         out.method = "定性 band"
         completion = ind.completion.value if ind.completion.ok else None
         if completion is None:
-            reasons.append(f"{_problem(ind, 'completion')}（定性指标按完成情况计分）")
+            reasons.append(_problem(ind, "completion", ("定性指标按完成情况计分",
+                                                        "a qualitative indicator is scored by its completion")))
         elif completion not in rulebook.qualitative:
-            reasons.append(f"{_ind_ref(ind, 'completion')} 完成情况无法识别（{completion}）")
+            ref = _ind_ref(ind, "completion")
+            reasons.append(Text(f"{ref} 完成情况无法识别（{completion}）",
+                                f"{ref} completion not recognised ({completion})"))
         if s is None:
-            reasons.append(f"{_problem(ind, 'self_score')}（定性指标按自评得分在完成情况区间内计分）")
+            reasons.append(_problem(ind, "self_score", (
+                "定性指标按自评得分在完成情况区间内计分",
+                "a qualitative indicator is scored by its self-score within the band of its completion")))
         if reasons or w is None or w < 0 or completion is None or s is None:
             return out
         lo, hi, closed = _band(rulebook, completion, w)
@@ -372,7 +395,7 @@ def _declared(unit: Unit, key: str) -> float | None:
     return field_number(row.self_score) if row is not None else None
 
 
-def _execution(unit: Unit, rb: Rulebook, reasons: list[str], notes: list[str]) -> ExecutionScore:
+def _execution(unit: Unit, rb: Rulebook, reasons: list[Text], notes: list[Text]) -> ExecutionScore:
     w = rb.weight("预算执行率")
     adjusted, note_a = budget_amount(unit, "adjusted")
     actual, note_b = budget_amount(unit, "actual")
@@ -383,14 +406,18 @@ def _execution(unit: Unit, rb: Rulebook, reasons: list[str], notes: list[str]) -
         f = row.amount(col) if row is not None else None
         return field_ref(f, BUDGET.name, f.cell if f is not None and f.cell else BUDGET.cell("total", col))
 
+    no_rate = ("，无法计算预算执行率", "; the execution rate cannot be computed")
     if adjusted is None:
-        f = row.adjusted if row is not None else None
-        reasons.append(f"{ref('adjusted')} 资金总额全年预算数{describe_problem(f)}，无法计算预算执行率")
+        p = describe_problem(row.adjusted if row is not None else None)
+        reasons.append(Text(f"{ref('adjusted')} 资金总额全年预算数{p}{no_rate[0]}",
+                            f"{ref('adjusted')} total full-year budget {p.en}{no_rate[1]}"))
     elif adjusted <= 0:
-        reasons.append(f"{ref('adjusted')} 资金总额全年预算数为 {adjusted:.2f}，无法计算预算执行率")
+        reasons.append(Text(f"{ref('adjusted')} 资金总额全年预算数为 {adjusted:.2f}{no_rate[0]}",
+                            f"{ref('adjusted')} total full-year budget is {adjusted:.2f}{no_rate[1]}"))
     if actual is None:
-        f = row.actual if row is not None else None
-        reasons.append(f"{ref('actual')} 资金总额全年执行数{describe_problem(f)}，无法计算预算执行率")
+        p = describe_problem(row.actual if row is not None else None)
+        reasons.append(Text(f"{ref('actual')} 资金总额全年执行数{p}{no_rate[0]}",
+                            f"{ref('actual')} total spending {p.en}{no_rate[1]}"))
     if adjusted is None or adjusted <= 0 or actual is None:
         return ExecutionScore(rate=None, score=None, weight=w)
     rate = actual / adjusted
@@ -403,18 +430,21 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
     Never raises on bad content: what cannot be scored makes the card "not scored" with
     reasons (Chinese, naming cells), and everything that could be scored is filled in.
     """
-    reasons: list[str] = []
-    notes: list[str] = []
+    reasons: list[Text] = []
+    notes: list[Text] = []
     execution = _execution(unit, rulebook, reasons, notes)
     scores = [score_indicator(ind, rulebook) for ind in unit.indicators]
     if not scores:
-        reasons.append(f"{INDICATORS.name} 没有填写任何绩效指标")
+        reasons.append(Text(f"{INDICATORS.name} 没有填写任何绩效指标", f"{INDICATORS.name}: no indicator filled in"))
     for sc in scores:
         reasons.extend(sc.reasons)
         if _level_of(sc.indicator) is None:
             ind = sc.indicator
-            what = describe_problem(ind.level1) if not ind.level1.ok else f"无法识别（{ind.level1.value}）"
-            reasons.append(f"{_ind_ref(ind, 'level1')} 一级指标{what}，该指标无法计入小计")
+            what = (describe_problem(ind.level1) if not ind.level1.ok
+                    else Text(f"无法识别（{ind.level1.value}）", f"not recognised ({ind.level1.value})"))
+            ref = _ind_ref(ind, "level1")
+            reasons.append(Text(f"{ref} 一级指标{what}，该指标无法计入小计",
+                                f"{ref} level-1 indicator {what.en}; the indicator cannot count towards a subtotal"))
 
     levels: dict[str, LevelScore] = {}
     for label, key in LEVEL_KEYS.items():
@@ -424,7 +454,7 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
             continue
         mine = [sc for sc in scores if _level_of(sc.indicator) == label]
         if scores and not mine:
-            notes.append(f"{label}下没有指标，该项计 0 分")
+            notes.append(Text(f"{label}下没有指标，该项计 0 分", f"no {LEVELS_EN[label]}: that part scores 0"))
         levels[label] = LevelScore(
             label,
             rulebook.weight(label),
@@ -448,7 +478,10 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
             cell = row.self_score if row is not None else None
             ref = field_ref(cell, SELF_SCORE.name,
                             cell.cell if cell is not None and cell.cell else SELF_SCORE.cell("total", "self_score"))
-            notes.append(f"{ref} 总分自评得分{describe_problem(cell)}，按各项自评得分之和 {self_total:.2f} 计")
+            p = describe_problem(cell)
+            notes.append(Text(f"{ref} 总分自评得分{p}，按各项自评得分之和 {self_total:.2f} 计",
+                              f"{ref} total self-score {p.en}; the sum of the parts' self-scores, "
+                              f"{self_total:.2f}, is used"))
     self_grade = unit.grade.value if unit.grade.ok and isinstance(unit.grade.value, str) else None
 
     return ScoreCard(
@@ -467,7 +500,7 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
     )
 
 
-def _dedupe(items: list[str]) -> list[str]:
+def _dedupe(items: list[Text]) -> list[Text]:
     return list(dict.fromkeys(items))
 
 
@@ -488,17 +521,30 @@ def score_files(paths: Iterable[str | Path], rulebook: Rulebook) -> Report:
     return Report(files=files, rulebook=rulebook)
 
 
-def scores_to_dict(report: Report) -> dict[str, Any]:
+def score_paths(inputs: Iterable[str | Path], rulebook: Rulebook) -> Report:
+    """What ``perfxl score`` does: find the workbooks among ``inputs`` as ``perfxl check``
+    does (:func:`perfxl.inputs.discover`: folders recursively, lock files and perfxl's own
+    outputs left out and listed in ``Report.skipped``), then :func:`score_files` them."""
+    from perfxl.inputs import discover
+
+    files, skipped = discover(list(inputs))
+    report = score_files(files, rulebook)
+    report.skipped = skipped
+    return report
+
+
+def scores_to_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
     """The JSON shape of ``perfxl score``: ``{"rulebook", "units": [...]}``, one entry per
     file: path, unit name and :meth:`ScoreCard.to_dict`; an unreadable file has status
-    "unreadable" and its reasons are the reader's findings."""
+    "unreadable" and its reasons are the reader's findings.  Texts follow ``lang``."""
     units = []
     for fr in report.files:
         entry: dict[str, Any] = {"path": fr.path, "unit": fr.unit_name}
         if fr.score is None:
-            entry.update({"status": "unreadable",
-                          "reasons": [f"{f.ref + ' ' if f.ref else ''}{f.message()}" for f in fr.findings]})
+            zh, en = SCORE_STATUSES["unreadable"]
+            entry.update({"status": "unreadable", "status_text": en if lang == "en" else zh,
+                          "reasons": [f"{f.ref + ' ' if f.ref else ''}{f.message(lang)}" for f in fr.findings]})
         else:
-            entry.update(fr.score.to_dict())
+            entry.update(fr.score.to_dict(lang))
         units.append(entry)
     return {"rulebook": report.rulebook.id if report.rulebook is not None else None, "units": units}

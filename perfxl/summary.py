@@ -23,7 +23,6 @@ import datetime as dt
 import io
 import json
 import math
-import unicodedata
 from collections import Counter, defaultdict
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
@@ -31,7 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from perfxl import __version__
-from perfxl.findings import Finding, Severity, display, get_rule
+from perfxl.findings import Finding, Severity, get_rule
+from perfxl.inputs import Skipped
+from perfxl.layout import FOOTER, column_width, is_landscape, row_height, text_width, wrapped_lines
 from perfxl.safe import atomic_path, clean_text, csv_text
 from perfxl.spec import GRADES
 
@@ -64,11 +65,14 @@ SUMMARY_JSON = "summary.json"
 FINDINGS_CSV = "findings.csv"
 
 STATUS_OK, STATUS_FIX, STATUS_UNREADABLE = "通过", "需修改", "无法读取"
+# The stable values summary.json carries for them (as ``perfxl check --format json`` does).
+_STATUS_VALUES = {STATUS_OK: "passed", STATUS_FIX: "needs-changes", STATUS_UNREADABLE: "unreadable"}
 
-# (header, SummaryRow attribute, kind, width) of the 汇总 sheet, in order.
+# (header, SummaryRow attribute, kind, widest) of the 汇总 sheet, in order: a column is as
+# wide as its content, up to ``widest`` units (then text wraps).
 SUMMARY_COLUMNS: tuple[tuple[str, str, str, float], ...] = (
     ("排名", "rank", "int", 6),
-    ("单位名称", "name", "text", 28),
+    ("单位名称", "name", "text", 30),
     ("统一社会信用代码", "credit_code", "text", 21),
     ("主管部门", "department", "text", 16),
     ("年度", "year", "int", 7),
@@ -84,8 +88,8 @@ SUMMARY_COLUMNS: tuple[tuple[str, str, str, float], ...] = (
     ("警告数", "warnings", "int", 7),
     ("状态", "status", "text", 9),
     ("标注副本", "annotated", "link", 12),
-    ("文件", "path", "text", 36),
-    ("说明", "note", "text", 48),
+    ("文件", "path", "text", 46),
+    ("说明", "note", "text", 30),
 )
 
 # (header, key) of 问题清单 and findings.csv.
@@ -161,7 +165,7 @@ class SummaryRow:
         """The row of one checked file."""
         row = cls(index=index, path=report.path, annotated=annotated)
         row.errors, row.warnings, row.infos = report.errors, report.warnings, report.infos
-        row.status = report.status
+        row.status = report.status_text("zh")
         unit = report.unit
         if not report.readable or unit is None or not unit.readable:
             row.status = STATUS_UNREADABLE
@@ -196,9 +200,11 @@ class SummaryRow:
         return row
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape (English keys)."""
+        """The JSON shape (English keys; ``status`` a stable value, ``status_text`` the words)."""
         d = asdict(self)
         d["diff"] = self.diff
+        d["status"] = _STATUS_VALUES.get(self.status, self.status)
+        d["status_text"] = self.status
         return d
 
 
@@ -228,14 +234,6 @@ class UnitDetail:
 
     findings: list[Finding] = field(default_factory=list)
     score: dict[str, Any] | None = None  # ScoreCard.to_dict()
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """An input left out of the batch, and why (lock file, not a spreadsheet, …)."""
-
-    path: str
-    reason: str
 
 
 @dataclass
@@ -307,20 +305,21 @@ def _finding_record(f: Finding, row: SummaryRow) -> dict[str, Any]:
         "severity": f.severity.zh,
         "title": title,
         "message": f.message(),
-        "expected": _cell_value(f.expected),
-        "actual": _cell_value(f.actual),
+        "expected": _cell_value(f.expected, f.expected_text()),
+        "actual": _cell_value(f.actual, f.actual_text()),
+        "kind": f.kind,
     }
 
 
-def _cell_value(v: Any) -> Any:
-    """A finding's expected/actual for a cell: numbers stay numbers (2 decimals)."""
-    if v is None or isinstance(v, bool):
-        return None if v is None else display(v)
-    if isinstance(v, int):
+def _cell_value(v: Any, text: str | None) -> Any:
+    """A finding's expected/actual for a cell, in its own terms: numbers stay numbers (a
+    rate is formatted as one), a range or other value is its display text, nothing is
+    blank."""
+    if isinstance(v, int) and not isinstance(v, bool):
         return v
-    if isinstance(v, float):
-        return round(v, 2) if math.isfinite(v) else display(v)
-    return display(v)
+    if isinstance(v, float) and math.isfinite(v):
+        return round(v, 6)
+    return text
 
 
 class _Formats:
@@ -342,6 +341,8 @@ class _Formats:
         self.amount = wb.add_format({**base, "num_format": "#,##0.00"})
         self.rate = wb.add_format({**base, "num_format": "0.00%"})
         self.score = wb.add_format({**base, "num_format": "0.00"})
+        self.rate_wrap = wb.add_format({**base, "num_format": "0.00%", "text_wrap": True})
+        self.score_wrap = wb.add_format({**base, "num_format": "0.00", "text_wrap": True})
         self.link = wb.add_format({**base, "font_color": "#0563C1", "underline": 1})
         self.bold = wb.add_format({**base, "bold": True})
         self.centre = wb.add_format({**base, "align": "center"})
@@ -399,11 +400,6 @@ def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callab
         ws_chart = wb.add_worksheet("图表")
         ws_note = wb.add_worksheet("说明")
         ws_sum.activate()
-        for ws in (ws_sum, ws_find, ws_rules, ws_common, ws_note):
-            _page_setup(ws)
-        ws_chart.set_landscape()
-        ws_chart.set_paper(9)
-        ws_chart.fit_to_pages(1, 1)
 
         # Pass over the files in input order: findings to 问题清单, CSV and JSON.
         code_units: dict[str, set[int]] = defaultdict(set)
@@ -412,13 +408,13 @@ def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callab
         with open(tmp_json, "w", encoding="utf-8") as jf, open(tmp_csv, "w", encoding="utf-8-sig", newline="") as cf:
             writer = csv.writer(cf)
             writer.writerow([h for h, _ in FINDING_COLUMNS])
-            _find_header(ws_find, fm)
+            find_widths = _FindingsSheet(ws_find, fm)
             jf.write("{\n")
             _json_field(jf, "perfxl_version", __version__)
             _json_field(jf, "generated_at", info.started.astimezone(dt.timezone.utc).isoformat(timespec="seconds"))
             _json_field(jf, "rulebook", {"id": info.rulebook_id, "name": info.rulebook_name})
             _json_field(jf, "inputs", list(info.inputs))
-            _json_field(jf, "skipped", [asdict(s) for s in info.skipped])
+            _json_field(jf, "skipped", [{"path": s.path, "reason": s.reason} for s in info.skipped])
             _json_field(jf, "totals", _totals(ordered_input))
             jf.write('  "units": [')
             fr = 1
@@ -429,11 +425,8 @@ def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callab
                     code_units[f.code].add(row.index)
                     code_count[f.code] += 1
                     code_sev[f.code].add(f.severity.value)
-                    writer.writerow([csv_text(rec[k]) for _, k in FINDING_COLUMNS])
-                    _fit_row(ws_find, fr, [(rec[k], _FIND_WIDTHS[k]) for k in _FIND_WRAPPED])
-                    for c, (_, k) in enumerate(FINDING_COLUMNS):
-                        fmt = fm.score if isinstance(rec[k], float) else fm.wrap if k in _FIND_WRAPPED else fm.text
-                        _put(ws_find, fr, c, rec[k], fmt)
+                    writer.writerow([csv_text(_csv_value(f, k, rec)) for _, k in FINDING_COLUMNS])
+                    find_widths.write(ws_find, fr, rec, fm)
                     fr += 1
                 unit = row.to_dict()
                 unit["score"] = d.score
@@ -447,6 +440,7 @@ def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callab
             ws_find.autofilter(0, 0, fr - 1, len(FINDING_COLUMNS) - 1)
         else:
             ws_find.write_string(1, 0, "未发现问题。", fm.text)
+        find_widths.finish()
 
         _write_summary_sheet(ws_sum, ranked, info, fm)
         _write_rules_sheet(ws_rules, stats, fm)
@@ -454,37 +448,61 @@ def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callab
         _write_chart_sheet(wb, ws_chart, ranked, fm)
         _write_notes_sheet(ws_note, ordered_input, info, fm)
         wb.close()
+        _forward_slash_links(tmp_xlsx)
     return targets
 
 
-def _page_setup(ws: Any) -> None:
-    """Print on A4 landscape, one page wide, header row repeated (cells have borders)."""
-    ws.set_landscape()
+def _page_setup(ws: Any, widths: Sequence[float], header_rows: int = 1, freeze_cols: int = 0) -> None:
+    """Print as a finance office prints (:mod:`perfxl.layout`): A4, landscape when wider
+    than a portrait page, one page wide, the header rows repeated and frozen, page numbers
+    in the footer.  ``widths`` are the columns' widths (set here too)."""
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    if is_landscape(sum(widths)):
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
+    if header_rows:
+        ws.repeat_rows(0, header_rows - 1)
+        ws.freeze_panes(header_rows, freeze_cols)
     ws.hide_gridlines(1)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_footer(FOOTER)
 
 
-def _text_width(text: str) -> float:
-    """Display width in Excel character units: a CJK character is about two."""
-    return sum(1.85 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
-
-
-def wrapped_lines(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` characters wide."""
-    usable = max(width - 1.5, 1.0)
-    return sum(max(1, math.ceil(_text_width(part) / usable)) for part in str(text).split("\n"))
-
-
-def _fit_row(ws: Any, r: int, texts: Sequence[tuple[Any, float]], line_height: float = 13.5) -> None:
+def _fit_row(ws: Any, r: int, texts: Sequence[tuple[Any, float]]) -> None:
     """Set a row tall enough for its wrapped texts (LibreOffice and Excel do not refit
-    rows of a generated file)."""
+    rows of a generated file); a row whose texts fit on one line keeps the default."""
     n = max((wrapped_lines(t, w) for t, w in texts if isinstance(t, str) and t), default=1)
-    if n > 1:
-        ws.set_row(r, min(line_height * n + 2, 400))
+    height = row_height(n)
+    if height is not None:
+        ws.set_row(r, height)
+
+
+def _forward_slash_links(path: Path) -> None:
+    """Relative links to the annotated copies with '/' (xlsxwriter writes Windows' '\\'):
+    a relationship target is a URI, which Excel and LibreOffice, on Windows and on Linux,
+    all resolve."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = [(i, z.read(i.filename)) for i in z.infolist()]
+    changed = False
+    out = []
+    for info, data in parts:
+        if info.filename.endswith(".rels") and b"TargetMode=\"External\"" in data:
+            fixed = re.sub(rb'Target="([^"]*)"', lambda m: b'Target="' + m.group(1).replace(b"\\", b"/") + b'"', data)
+            changed = changed or fixed != data
+            data = fixed
+        out.append((info, data))
+    if not changed:
+        return
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in out:
+            z.writestr(info, data)
 
 
 def _finite(obj: Any) -> Any:
@@ -527,16 +545,49 @@ def _rule_stats(units: dict[str, set[int]], count: Counter[str], sev: dict[str, 
     return out
 
 
-_FIND_WIDTHS = {"unit": 24, "file": 28, "sheet": 10, "cell": 8, "code": 7, "severity": 8, "title": 20,
-                "message": 70, "expected": 16, "actual": 16}
-_FIND_WRAPPED = ("unit", "title", "message", "expected", "actual")
+def _csv_value(f: Finding, key: str, rec: dict[str, Any]) -> Any:
+    """A findings.csv field: expected and actual as people read them (76.80%, 11.20–14.00)."""
+    if key == "expected":
+        return f.expected_text()
+    if key == "actual":
+        return f.actual_text()
+    return rec[key]
 
 
-def _find_header(ws: Any, fm: _Formats) -> None:
-    for c, (h, k) in enumerate(FINDING_COLUMNS):
-        ws.set_column(c, c, _FIND_WIDTHS[k])
-        ws.write_string(0, c, h, fm.head)
-    ws.freeze_panes(1, 0)
+class _FindingsSheet:
+    """问题清单, written a row at a time: the wrapped columns have fixed widths, the others
+    grow with their content (up to a limit) and are set when the last row is written."""
+
+    WRAPPED = {"title": 18.0, "message": 56.0, "expected": 14.0, "actual": 14.0}
+    WIDEST = {"unit": 30.0, "file": 36.0, "sheet": 12.0, "cell": 10.0, "code": 8.0, "severity": 8.0}
+
+    def __init__(self, ws: Any, fm: _Formats):
+        self.ws, self.fm = ws, fm
+        self.widths = {k: column_width([], h) for h, k in FINDING_COLUMNS}
+        self.widths.update(self.WRAPPED)
+        for c, (h, _k) in enumerate(FINDING_COLUMNS):
+            ws.write_string(0, c, h, fm.head)
+
+    def write(self, ws: Any, r: int, rec: dict[str, Any], fm: _Formats) -> None:
+        texts = []
+        for k, cap in self.WIDEST.items():
+            w = column_width([rec[k]], maximum=cap)
+            self.widths[k] = max(self.widths[k], w)
+            if isinstance(rec[k], str) and text_width(rec[k]) + 1.5 > cap:
+                texts.append((rec[k], cap))  # wraps at the column's limit
+        texts += [(rec[k], w) for k, w in self.WRAPPED.items() if isinstance(rec[k], str)]
+        _fit_row(ws, r, texts)
+        for c, (_, k) in enumerate(FINDING_COLUMNS):
+            v = rec[k]
+            if k in ("expected", "actual") and isinstance(v, (int, float)) and not isinstance(v, bool):
+                fmt = fm.rate_wrap if rec["kind"] == "rate" else fm.score_wrap if isinstance(v, float) else fm.wrap
+            else:
+                fmt = fm.wrap
+            _put(ws, r, c, v, fmt)
+
+    def finish(self) -> None:
+        widths = [self.widths[k] for _, k in FINDING_COLUMNS]
+        _page_setup(self.ws, widths)
 
 
 SUMMARY_HEADER_ROW = 2  # 0-based: a title, a line of totals, then the header
@@ -548,6 +599,22 @@ def _summary_title(rows: Sequence[SummaryRow], info: RunInfo) -> str:
     return f"{year}年度部门整体支出绩效自评复核汇总表" if year else "部门整体支出绩效自评复核汇总表"
 
 
+def _summary_widths(rows: Sequence[SummaryRow]) -> dict[str, float]:
+    """Each 汇总 column as wide as its content (as shown), up to its limit."""
+    shown = {"amount": "{:,.2f}", "rate": "{:.2%}", "score": "{:.2f}"}
+    widths = {}
+    for header, attr, kind, widest in SUMMARY_COLUMNS:
+        if kind == "link":
+            values: list[Any] = ["打开"]
+        else:
+            values = [getattr(r, attr) for r in rows]
+            fmt = shown.get(kind)
+            if fmt:
+                values = [fmt.format(v) for v in values if isinstance(v, (int, float))]
+        widths[attr] = column_width(values, header, minimum=5, maximum=widest)
+    return widths
+
+
 def _write_summary_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: _Formats) -> None:
     t = _totals(rows)
     ws.write_string(0, 0, _summary_title(rows, info), fm.title)
@@ -557,15 +624,15 @@ def _write_summary_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm:
         f"需修改 {t['to_fix']}，无法读取 {t['unreadable']}。按复核得分排名；差异 = 自评得分 − 复核得分。"
         f"各列含义和跳过的文件见“说明”工作表。"), fm.sub)
     head_row = SUMMARY_HEADER_ROW
-    for c, (h, attr, kind, width) in enumerate(SUMMARY_COLUMNS):
-        ws.set_column(c, c, width)
+    widths = _summary_widths(rows)
+    for c, (h, attr, kind, _) in enumerate(SUMMARY_COLUMNS):
         ws.write_string(head_row, c, h, fm.head)
-    ws.set_row(head_row, 30)
-    ws.freeze_panes(head_row + 1, 2)
+    heads = [(h, widths[attr]) for h, attr, _, _ in SUMMARY_COLUMNS]
+    ws.set_row(head_row, row_height(max(wrapped_lines(h, w) for h, w in heads)) or 15)
     centred = {"rank", "year", "self_grade", "grade", "status", "errors", "warnings"}
-    widths = {attr: width for _, attr, _, width in SUMMARY_COLUMNS}
+    wrapped = ("note", "name", "path")
     for i, row in enumerate(rows, start=head_row + 1):
-        _fit_row(ws, i, [(row.note, widths["note"]), (row.name or "", widths["name"])])
+        _fit_row(ws, i, [(getattr(row, a) or "", widths[a]) for a in wrapped])
         for c, (_, attr, kind, _) in enumerate(SUMMARY_COLUMNS):
             if kind == "link":
                 if row.annotated:
@@ -576,7 +643,7 @@ def _write_summary_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm:
                     ws.write_blank(i, c, None, fm.text)
                 continue
             value = getattr(row, attr)
-            fmt = fm.centre if attr in centred else fm.wrap if attr in ("note", "name") else fm.of(kind)
+            fmt = fm.centre if attr in centred else fm.wrap if attr in wrapped else fm.of(kind)
             _put(ws, i, c, value, fmt)
     last = head_row + max(len(rows), 1)
     ws.autofilter(head_row, 0, last, len(SUMMARY_COLUMNS) - 1)
@@ -592,53 +659,48 @@ def _write_summary_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm:
     ws.conditional_format(head_row + 1, cols["diff"], last, cols["diff"],
                           {"type": "cell", "criteria": "not between", "minimum": -1, "maximum": 1,
                            "format": fm.cond["中"]})
-    ws.repeat_rows(head_row)
+    _page_setup(ws, [widths[a] for _, a, _, _ in SUMMARY_COLUMNS], header_rows=head_row + 1, freeze_cols=2)
 
 
 def _write_rules_sheet(ws: Any, stats: list[dict[str, Any]], fm: _Formats) -> None:
-    head = (("代码", 8), ("规则", 28), ("严重程度", 10), ("涉及单位数", 11), ("问题数", 9))
-    for c, (h, w) in enumerate(head):
-        ws.set_column(c, c, w)
+    head = (("代码", "code"), ("规则", "title"), ("严重程度", "severity"), ("涉及单位数", "units"), ("问题数", "findings"))
+    for c, (h, _k) in enumerate(head):
         ws.write_string(0, c, h, fm.head)
-    ws.freeze_panes(1, 0)
     for r, s in enumerate(stats, start=1):
-        for c, k in enumerate(("code", "title", "severity", "units", "findings")):
+        for c, (_h, k) in enumerate(head):
             _put(ws, r, c, s[k], fm.int if k in ("units", "findings") else fm.text)
     if stats:
         ws.autofilter(0, 0, len(stats), len(head) - 1)
+    _page_setup(ws, [column_width([s[k] for s in stats], h, maximum=40, header_lines=1) for h, k in head])
 
 
 def _write_common_sheet(ws: Any, rows: Sequence[SummaryRow], fm: _Formats) -> None:
     from perfxl.common import COMMON_INDICATORS
 
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, 36)
-    ws.write_string(0, 0, "单位名称", fm.head)
-    ws.write_string(0, 1, "文件", fm.head)
+    shown = [r for r in rows if r.status != STATUS_UNREADABLE]
+    heads = ["单位名称", "文件"] + [ci.key + ("（万元）" if ci.kind == "amount" else "") for ci in COMMON_INDICATORS]
+    for c, h in enumerate(heads):
+        ws.write_string(0, c, h, fm.head)
     for c, ci in enumerate(COMMON_INDICATORS, start=2):
-        ws.set_column(c, c, 13)
-        ws.write_string(0, c, ci.key + ("（万元）" if ci.kind == "amount" else ""), fm.head)
         ws.write_comment(0, c, f"{ci.key} = {ci.formula}")
-    ws.set_row(0, 30)
-    ws.freeze_panes(1, 1)
-    r = 0
-    for row in rows:
-        if row.status == STATUS_UNREADABLE:
-            continue
-        r += 1
-        ws.write_string(r, 0, clean_text(row.label), fm.text)
-        ws.write_string(r, 1, clean_text(row.path), fm.text)
+    widths = [column_width([r.label for r in shown], heads[0], maximum=30),
+              column_width([r.path for r in shown], heads[1], maximum=36)]
+    widths += [column_width(["-100.00%", "1,000.00"], h, maximum=14) for h in heads[2:]]
+    ws.set_row(0, row_height(max(wrapped_lines(h, w) for h, w in zip(heads, widths))) or 15)
+    for r, row in enumerate(shown, start=1):
+        _fit_row(ws, r, [(row.label, widths[0]), (row.path, widths[1])])
+        ws.write_string(r, 0, clean_text(row.label), fm.wrap)
+        ws.write_string(r, 1, clean_text(row.path), fm.wrap)
         for c, ci in enumerate(COMMON_INDICATORS, start=2):
             _put(ws, r, c, row.common.get(ci.key), fm.rate if ci.kind == "rate" else fm.amount)
-    ws.autofilter(0, 0, max(r, 1), 1 + len(COMMON_INDICATORS))
+    ws.autofilter(0, 0, max(len(shown), 1), 1 + len(COMMON_INDICATORS))
+    _page_setup(ws, widths, freeze_cols=1)
 
 
 def _write_chart_sheet(wb: Any, ws: Any, rows: Sequence[SummaryRow], fm: _Formats) -> None:
     grades = Counter(r.grade for r in rows if r.total is not None and r.grade)
     buckets = Counter(score_bucket(r.total) for r in rows if r.total is not None and r.status != STATUS_UNREADABLE)
     unscored = sum(1 for r in rows if r.total is None or r.status == STATUS_UNREADABLE)
-    ws.set_column(0, 0, 14)
-    ws.set_column(1, 1, 10)
     ws.write_string(0, 0, "复核等级", fm.head)
     ws.write_string(0, 1, "单位数", fm.head)
     for i, g in enumerate(GRADES, start=1):
@@ -654,13 +716,15 @@ def _write_chart_sheet(wb: Any, ws: Any, rows: Sequence[SummaryRow], fm: _Format
         ws.write_string(b0 + i, 0, label, fm.text)
         ws.write_number(b0 + i, 1, buckets.get(label, 0), fm.int)
 
+    # The chart shows the table beside it: every grade and the units not scored, so its
+    # bars add up to the number of files.
     grade_chart = wb.add_chart({"type": "column"})
     grade_chart.add_series({
         "name": "单位数",
-        "categories": ["图表", 1, 0, n, 0],
-        "values": ["图表", 1, 1, n, 1],
+        "categories": ["图表", 1, 0, n + 1, 0],
+        "values": ["图表", 1, 1, n + 1, 1],
         "data_labels": {"value": True},
-        "points": [{"fill": {"color": _GRADE_COLOURS[g][1]}} for g in GRADES],
+        "points": [{"fill": {"color": _GRADE_COLOURS[g][1]}} for g in GRADES] + [{"fill": {"color": "#A6A6A6"}}],
     })
     grade_chart.set_title({"name": "各复核等级单位数"})
     grade_chart.set_legend({"none": True})
@@ -680,11 +744,14 @@ def _write_chart_sheet(wb: Any, ws: Any, rows: Sequence[SummaryRow], fm: _Format
     hist.set_legend({"none": True})
     hist.set_y_axis({"major_gridlines": {"visible": True}, "min": 0})
     ws.insert_chart(16, 3, hist, {"x_scale": 1.0, "y_scale": 0.9})
+    _page_setup(ws, [14, 10], header_rows=0)
+    ws.set_landscape()  # the charts stand right of the tables
+    ws.fit_to_pages(1, 1)
 
 
 def _write_notes_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: _Formats) -> None:
-    ws.set_column(0, 0, 18)
-    ws.set_column(1, 1, 100)
+    widths = (14.0, 84.0)  # fits an A4 portrait page
+    _page_setup(ws, widths, header_rows=0)
     totals = _totals(rows)
     lines: list[tuple[str, str]] = [
         ("规则库", f"{info.rulebook_name}（{info.rulebook_id}）" if info.rulebook_name else info.rulebook_id),
@@ -701,7 +768,7 @@ def _write_notes_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: _
     ws.write_string(r, 0, "部门整体支出绩效自评 汇总表 — 说明", fm.title)
     r = 2
     for k, v in lines:
-        _fit_row(ws, r, [(v, 100)])
+        _fit_row(ws, r, [(v, widths[1])])
         ws.write_string(r, 0, k, fm.bold)
         ws.write_string(r, 1, clean_text(v), fm.wrap)
         r += 1
@@ -719,11 +786,12 @@ def _write_notes_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: _
                      "空白表示数据缺失或分母为 0。"),
         ("图表", "各复核等级的单位数，以及复核得分的分布。"),
         ("标注副本", "annotated 文件夹中每个文件的副本：第一页“校验结果”列出全部问题并可跳转到单元格，"
-                     "出问题的单元格标红（错误）或标黄（警告）并附批注，“复核评分”页对照自评得分与复核得分。"
+                     "出问题的单元格标红加实线框（错误）或标橙加虚线框（警告）并附批注，计算单元格出错时其填报单元格加点线框，"
+                     "“复核评分”页对照自评得分与复核得分。"
                      "副本中的公式在 Excel/WPS 打开时重新计算。"),
     ]
     for k, v in guide:
-        _fit_row(ws, r, [(v, 100)])
+        _fit_row(ws, r, [(v, widths[1])])
         ws.write_string(r, 0, k, fm.text)
         ws.write_string(r, 1, v, fm.wrap)
         r += 1
@@ -734,7 +802,7 @@ def _write_notes_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: _
         ws.write_string(r, 0, "（无）", fm.text)
     for sk in info.skipped:
         text = clean_text(f"{sk.path} — {sk.reason}")
-        _fit_row(ws, r, [(text, 100)])
+        _fit_row(ws, r, [(text, widths[1])])
         ws.write_string(r, 0, "跳过", fm.text)
         ws.write_string(r, 1, text, fm.wrap)
         r += 1

@@ -12,18 +12,17 @@ template always has empty cached values so a reader never sees an invented 0.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
 import numbers
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from perfxl import __version__
+from perfxl.layout import FOOTER, column_width, is_landscape, row_height, wrapped_lines
 from perfxl.rulebook import LEVEL_KEYS, Rulebook, default_rulebook
+from perfxl.safe import atomic_path
 from perfxl.spec import (
     BUDGET,
     BUDGET_AMOUNT_COLS,
@@ -64,11 +63,6 @@ _NUM_FORMATS = {
 }
 _WRAP_KINDS = ("text",)
 _ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
-
-
-def _display_width(text: str) -> int:
-    """Width in column units: CJK and full-width characters take about two."""
-    return math.ceil(sum(2.2 if ord(ch) >= 0x2E80 else 1.1 for ch in text))  # with a margin for wider fonts
 
 
 def default_year() -> int:
@@ -130,6 +124,9 @@ class _Book:
         self.sheets: dict[str, Any] = {}
         self._memo: dict[tuple[str, int, int], Any] = {}
         self.wrap: dict[str, dict[int, float]] = {}  # sheet → wrapped column → width
+        self.widths: dict[str, dict[int, float]] = {}  # sheet → column (1-based) → width, hidden ones left out
+        self.print_rows: dict[str, tuple[int, int]] = {}  # sheet → (header row, last row of its table)
+        self.blank = False
         self._formats: dict[tuple, Any] = {}
 
     # formats -------------------------------------------------------------
@@ -163,10 +160,8 @@ class _Book:
     # sheets and cells ------------------------------------------------------
     def add_sheet(self, name: str) -> Any:
         ws = self.wb.add_worksheet(name)
-        ws.set_paper(9)  # A4, landscape, one page wide: how the bureau prints it
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
         self.sheets[name] = ws
+        self.widths[name] = {}
         self.values[name] = {}
         self.formulas[name] = {}
         return ws
@@ -229,6 +224,12 @@ class _Book:
                 self._memo[key] = str(e)
         return self._memo[key]
 
+    def column(self, sheet: str, col: int, width: float, hidden: bool = False) -> None:
+        """Set a column's width (1-based ``col``), remembered for the page setup."""
+        self.sheets[sheet].set_column(col - 1, col - 1, width, None, {"hidden": True} if hidden else {})
+        if not hidden:
+            self.widths[sheet][col] = width
+
     def wrap_column(self, sheet: str, col: int, width: float) -> None:
         """Mark a column whose text wraps, so rows get the height their text needs."""
         self.wrap.setdefault(sheet, {})[col] = width
@@ -240,16 +241,38 @@ class _Book:
             need: dict[int, int] = {}
             for (row, col), v in self.values[sheet].items():
                 if col in cols and isinstance(v, str) and v:
-                    lines = sum(max(1, math.ceil(_display_width(part) / max(cols[col] - 1, 1)))
-                                for part in v.split("\n"))
-                    need[row] = max(need.get(row, 1), lines)
+                    need[row] = max(need.get(row, 1), wrapped_lines(v, cols[col], size=11))
             for row, lines in sorted(need.items()):
-                if lines > 1:
-                    self.sheets[sheet].set_row(row - 1, 15 * lines + 3)
+                height = row_height(lines, size=11)
+                if height is not None:
+                    self.sheets[sheet].set_row(row - 1, height)
+
+    def _pages(self) -> None:
+        # How the bureau prints it: A4, landscape only when wider than a portrait page,
+        # one page wide, a table's header row on every page, the blank rows of a free
+        # table printed as the empty form they are, page numbers in the footer.
+        for sheet, ws in self.sheets.items():
+            widths = self.widths[sheet]
+            if sheet == DEPT.meta_sheet:
+                continue
+            ws.set_paper(9)
+            if is_landscape(sum(widths.values())):
+                ws.set_landscape()
+            else:
+                ws.set_portrait()
+            ws.fit_to_pages(1, 0)
+            ws.set_footer(FOOTER)
+            rows = self.print_rows.get(sheet)
+            if rows is not None:
+                header, last = rows
+                ws.repeat_rows(header - 1)
+                if self.blank:  # a filled workbook prints what is filled in
+                    ws.print_area(0, 0, last - 1, max(widths) - 1)
 
     def flush(self) -> None:
-        """Write every formula with its cached value (or an empty one)."""
+        """Write every formula with its cached value (or an empty one); set up the pages."""
         self._fit_rows()
+        self._pages()
         for sheet, cells in self.formulas.items():
             ws = self.sheets[sheet]
             for (row, col), f in sorted(cells.items()):
@@ -330,12 +353,11 @@ def write_workbook(
         cached = False  # the blank template: never an invented 0
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem[:20], suffix=path.suffix or ".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    # A temporary name beside the file, moved into place when complete; created by a
+    # plain open(), so the file follows the umask like any other program's.
+    with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(
-            tmp,
+            str(tmp),
             {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True},
         )
         wb.set_properties({
@@ -347,6 +369,7 @@ def write_workbook(
             "created": _CREATED,
         })
         book = _Book(wb, cached)
+        book.blank = not data  # the blank form prints its empty input rows
         _write_instructions(book, year, rb, data.get("sample_note"))
         _write_profile(book, year, profile)
         _write_budget(book, year, data.get("budget") or {})
@@ -358,11 +381,6 @@ def write_workbook(
         book.flush()
         book.sheets[INSTRUCTIONS.name].activate()
         wb.close()
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
     return path
 
 
@@ -495,9 +513,10 @@ def instructions_lines(year: int, rulebook: Rulebook, sample_note: str | None = 
 
 def _write_instructions(book: _Book, year: int, rb: Rulebook, sample_note: str | None) -> None:
     name = INSTRUCTIONS.name
-    ws = book.add_sheet(name)
-    ws.set_column(0, 0, 120)
-    book.wrap_column(name, 1, 120)
+    book.add_sheet(name)
+    # As wide as an A4 portrait page, so every line wraps inside it.
+    book.column(name, 1, 90)
+    book.wrap_column(name, 1, 90)
     _head(book, INSTRUCTIONS, year, "请先阅读本说明。")
     section = book.fmt(bold=True)
     body = book.fmt(text_wrap=True, valign="top")
@@ -523,11 +542,11 @@ def _write_form_field(book: _Book, sheet: str, row: int, f: FormField, value: An
 
 def _write_profile(book: _Book, year: int, profile: Mapping[str, Any]) -> None:
     name = PROFILE.name
-    ws = book.add_sheet(name)
-    ws.set_column(0, 0, 20)
-    ws.set_column(1, 1, 48)
+    book.add_sheet(name)
+    book.column(name, 1, 20)
+    book.column(name, 2, 48)
     book.wrap_column(name, 2, 48)
-    ws.set_column(2, 2, 36)
+    book.column(name, 3, 36)
     _head(book, PROFILE, year, PROFILE.note)
     for f in PROFILE.fields:
         _write_form_field(book, name, PROFILE.row_of(f.key), f, profile.get(f.key))
@@ -538,9 +557,13 @@ def _table_header(book: _Book, sheet: TableSheet) -> None:
     ws = book.sheets[sheet.name]
     for i, c in enumerate(sheet.columns, 1):
         book.put(sheet.name, sheet.header_row, i, c.label, book.cell_fmt("header"))
-        ws.set_column(i - 1, i - 1, c.width)
+        # A dropdown column is wide enough for its longest choice.
+        width = max(c.width, column_width(c.choices, size=11, maximum=40)) if c.choices else c.width
+        book.column(sheet.name, i, width)
         if c.kind == "text":
-            book.wrap_column(sheet.name, i, c.width)
+            book.wrap_column(sheet.name, i, width)
+    last = sheet.first_row + max(sheet.n_rows, 1) - 1
+    book.print_rows[sheet.name] = (sheet.header_row, last + (len(sheet.after) + 1 if sheet.after else 0))
     ws.freeze_panes(sheet.header_row, 0)
 
 
@@ -635,10 +658,12 @@ def _write_goals(book: _Book, year: int, goals: list[Mapping[str, Any]]) -> None
     book.add_sheet(name)
     _head(book, GOALS, year, GOALS.note)
     _table_header(book, GOALS)
-    for i, r in enumerate(_free_rows(GOALS, len(goals))):
+    rows = _free_rows(GOALS, len(goals))
+    for i, r in enumerate(rows):
         g = goals[i] if i < len(goals) else {}
         for ci, col in enumerate(GOALS.columns, 1):
             book.put(name, r, ci, g.get(col.key), book.cell_fmt("input", col.kind))
+    book.print_rows[name] = (GOALS.header_row, rows[-1])
     _protect(book, name, rows=True)
 
 
@@ -667,6 +692,7 @@ def _write_indicators(book: _Book, year: int, indicators: list[Mapping[str, Any]
         for ci, col in enumerate(INDICATORS.columns, 1):
             book.put(name, r, ci, ind.get(col.key), book.cell_fmt("input", col.kind))
     first, last = rows[0], rows[-1]
+    book.print_rows[name] = (INDICATORS.header_row, last)
     if merge_levels and indicators:
         l1 = [ind.get("level1") for ind in indicators]
         l2 = [ind.get("level2") for ind in indicators]
@@ -691,7 +717,7 @@ def _write_indicators(book: _Book, year: int, indicators: list[Mapping[str, Any]
             book.formula(name, r, h, f'IF({a}="",{up},{a})',
                          (lambda r: lambda ev: ev(name, r, c1) if ev(name, r, c1) not in (None, "") else ev(name, r - 1, h))(r),
                          fmt)
-    ws.set_column(h - 1, h - 1, 12, None, {"hidden": True})
+    book.column(name, h, 12, hidden=True)
     _protect(book, name, rows=True)
     return len(rows)
 
@@ -760,6 +786,7 @@ def _write_meta(book: _Book, rb: Rulebook) -> None:
     for i, key in enumerate(DEPT.meta_keys, 1):
         book.put(name, i, 1, key)
         book.put(name, i, 2, values[key])
-    ws.set_column(0, 1, 20)
+    book.column(name, 1, 20)
+    book.column(name, 2, 20)
     ws.hide()
     _protect(book, name)

@@ -11,20 +11,16 @@ tests/test_catalogue.py fails when the table drifts from the catalogue.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _readme import README, cell, main, replace_block  # noqa: E402
+
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
-README = Path(__file__).resolve().parent.parent / "README.md"
+__all__ = ["START", "END", "README", "render_table", "block", "updated"]
 
 _SEVERITY = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
-
-
-def _cell(text: str) -> str:
-    """Markdown table cell: no pipes, no line breaks."""
-    return " ".join(text.replace("|", "\\|").split())
 
 
 def render_table() -> str:
@@ -37,8 +33,8 @@ def render_table() -> str:
     ]
     for r in catalogue():
         lines.append(
-            f"| `{r.code}` {_cell(r.slug)} | {_SEVERITY[r.severity.value]} | {_cell(r.title)} | "
-            f"{_cell(r.title_en)} | {_cell(r.why)} |"
+            f"| `{r.code}` {cell(r.slug)} | {_SEVERITY[r.severity.value]} | {cell(r.title)} | "
+            f"{cell(r.title_en)} | {cell(r.why)} |"
         )
     return "\n".join(lines)
 
@@ -51,32 +47,11 @@ def block() -> str:
 
 def updated(text: str) -> str:
     """README text with the rule block replaced (or a '## Rules' section appended)."""
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        return head + block() + tail
-    sep = "" if text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
     intro = ("Every finding has a stable code; `perfxl rules CODE` shows one rule in full, "
              "`--select`/`--ignore` take codes or prefixes, and a rulebook's `[rules]` table can "
              "change a rule's severity or switch it off.\n\n")
-    return f"{text}{sep}## Rules\n\n{intro}{block()}\n"
-
-
-def main(argv: list[str]) -> int:
-    text = README.read_text("utf-8") if README.exists() else "# perfxl\n"
-    new = updated(text)
-    if "--check" in argv:
-        if new != text:
-            print("README.md rule table is out of date: run python scripts/gen_readme_rules.py", file=sys.stderr)
-            return 1
-        return 0
-    if new != text:
-        fd, tmp = tempfile.mkstemp(prefix=".README.", suffix=".md", dir=README.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(new)
-        os.replace(tmp, README)
-    return 0
+    return replace_block(text, START, END, block(), "Rules", intro)
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:], updated, "rule table", "gen_readme_rules.py"))

@@ -393,7 +393,7 @@ def assert_well_formed(report: Any, path: Path) -> None:
     if not report.readable:
         assert any(f.code.startswith("F") and f.severity is Severity.ERROR for f in report.findings), \
             [f.code for f in report.findings]
-        assert report.status == "无法读取"
+        assert report.status == "unreadable"
 
 
 def assert_unit_well_formed(unit: Any) -> None:

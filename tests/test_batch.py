@@ -19,6 +19,7 @@ from python_calamine import CalamineWorkbook
 from perfxl.batch import BatchOptions, Task, discover, is_lock_file, process_file, run_batch
 from perfxl.check import CheckOptions, check_file
 from perfxl.errors import UsageError
+from perfxl.inputs import MARKER
 from perfxl.rulebook import default_rulebook
 from perfxl.summary import SUMMARY_HEADER_ROW
 
@@ -123,14 +124,14 @@ def test_batch_completes_around_a_corrupt_file_and_skips_the_lock_file(inbox: Pa
     assert bad.note.startswith("F0")  # the reader's reason, with its code
     assert result.rows[-1] is bad  # unreadable files sort last
     assert sorted(p.name for p in (out / "annotated").iterdir()) == ["桃源县科协.xlsx", "第二单位.xlsx"]
-    assert {p.name for p in out.iterdir()} == {"annotated", "汇总表.xlsx", "summary.json", "findings.csv"}
+    assert {p.name for p in out.iterdir()} == {"annotated", "汇总表.xlsx", "summary.json", "findings.csv", MARKER}
 
     # The summary's rows are the reports' figures.
     lines = {line["文件"]: line for line in _summary_lines(out)}
     for r in result.rows:
         line = lines[r.path]
         report = check_file(r.path, CheckOptions(default_rulebook()))
-        assert line["状态"] == report.status
+        assert line["状态"] == report.status_text()
         assert line["错误数"] == report.errors and line["警告数"] == report.warnings
         if report.score is not None and report.score.total is not None:
             assert line["复核得分"] == pytest.approx(report.score.total)
@@ -173,7 +174,8 @@ def test_rerun_replaces_outputs_and_drops_stale_copies(inbox: Path, tmp_path: Pa
     second = run_batch([inbox], out, BatchOptions(jobs=1))
     assert len(second.rows) == len(first.rows) - 1
     assert [p.name for p in (out / "annotated").iterdir()] == ["桃源县科协.xlsx"]
-    assert sorted(p.name for p in out.iterdir()) == sorted(["annotated", "汇总表.xlsx", "summary.json", "findings.csv"])
+    assert sorted(p.name for p in out.iterdir()) == sorted(["annotated", "汇总表.xlsx", "summary.json", "findings.csv",
+                                                            MARKER])
     assert any("输出" in s.reason for s in second.skipped)
     assert len(_summary_lines(out)) == 2
 
@@ -183,7 +185,8 @@ def test_output_into_the_input_folder_itself(inbox: Path) -> None:
     second = run_batch([inbox], inbox, BatchOptions(jobs=1))
     assert [r.path for r in second.rows] == [r.path for r in first.rows]
     reasons = {Path(s.path).name: s.reason for s in second.skipped}
-    assert "输出" in reasons["annotated"] and "输出" in reasons["汇总表.xlsx"]
+    # one line for the outputs the first run marked, naming them
+    assert "输出" in reasons[inbox.name] and "annotated/" in reasons[inbox.name] and "汇总表.xlsx" in reasons[inbox.name]
 
 
 def test_same_file_names_in_two_folders_get_unique_copies(seed_data: dict[str, Any], make_xlsx: Callable[..., Path],
@@ -337,3 +340,34 @@ def test_batch_outputs_open_in_libreoffice(inbox: Path, tmp_path: Path, soffice_
     assert "桃源县科学技术协会" in text
     pdf = soffice_convert(out / "annotated" / "第二单位.xlsx", "pdf", tmp_path / "lo")
     assert pdf.stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_a_worker_pool_serves_threads_and_survives_hung_and_crashing_files(tmp_path: Path, seed_data: dict[str, Any],
+                                                                           make_xlsx: Callable[..., Path]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from perfxl.batch import WorkerPool
+
+    good = make_xlsx(seed_data, name="ok.xlsx")
+    options = CheckOptions(default_rulebook())
+
+    def task(name: str, i: int) -> Task:
+        return Task(index=i, path=name, abspath=str(good), annotated_dest=str(tmp_path / f"a{i}.xlsx"),
+                    annotated_rel=f"a{i}.xlsx", options=options, timeout=3)
+
+    pool = WorkerPool(2, misbehaving_worker)
+    try:
+        names = ["ok.xlsx", "hang.xlsx", "ok.xlsx", "crash.xlsx", "ok.xlsx", "ok.xlsx"]
+        started = time.monotonic()
+        with ThreadPoolExecutor(6) as ex:
+            results = list(ex.map(lambda a: pool.run(task(*a)), [(n, i) for i, n in enumerate(names)]))
+        assert time.monotonic() - started < 30
+        codes = [r.row.note.split()[0] if r.row.status == "无法读取" else r.row.status for r in results]
+        assert codes == ["通过", "F901", "通过", "F902", "通过", "通过"]
+        assert all((tmp_path / f"a{i}.xlsx").exists() for i, n in enumerate(names) if n == "ok.xlsx")
+        assert pool.run(task("ok.xlsx", 9)).row.status == "通过"  # the pool still works after both
+    finally:
+        pool.close()
+    with pytest.raises(RuntimeError):
+        pool.run(task("ok.xlsx", 10))

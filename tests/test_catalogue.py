@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import string
 from pathlib import Path
 
 import pytest
+from _cli import script
 
 from perfxl.findings import AREAS, catalogue
 from perfxl.rules.registry import CHECKS
@@ -17,11 +17,7 @@ MY_AREAS = ("P", "B", "S", "G", "I", "T", "X")  # the checks' codes (F/V are the
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("gen_readme_rules", ROOT / "scripts" / "gen_readme_rules.py")
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(mod)
-    return mod
+    return script("gen_readme_rules")
 
 
 def _fields(template: str) -> set[str]:
@@ -82,3 +78,12 @@ def test_the_generator_adds_a_section_when_markers_are_missing():
     assert out.startswith("# perfxl\n\nSome text.\n\n## Rules\n")
     assert gen.updated(out) == out  # idempotent
     assert out.count(gen.START) == 1 and "| `B001` budget-balance |" in out
+
+
+def test_every_rule_is_explained_in_english():
+    """`perfxl rules CODE --lang en` shows why and an example in English for every rule."""
+    from perfxl.rules.english import WHY_EN
+
+    assert sorted(WHY_EN) == sorted(r.code for r in catalogue())
+    for code, (why, example) in WHY_EN.items():
+        assert why.strip().endswith(".") and example.strip().endswith("."), code

@@ -7,20 +7,13 @@ import copy
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from _cli import run as cli
 
-from perfxl.check import CheckOptions, check_files
-from perfxl.cli import main
+from perfxl.check import CheckOptions, check_paths
 from perfxl.rulebook import default_rulebook
-
-
-def cli(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["perfxl", *map(str, args)])
-    with pytest.raises(SystemExit) as e:
-        main()
-    out, err = capsys.readouterr()
-    return e.value.code, out, err
 
 
 @pytest.fixture
@@ -67,6 +60,13 @@ def test_exit_2_for_usage_errors(monkeypatch, capsys, clean):
     assert rc == 2
 
 
+def test_plurals_in_english(monkeypatch, capsys, clean):
+    rc, out, _ = cli(monkeypatch, capsys, "check", clean, "--lang", "en")
+    assert rc == 0 and out.strip().splitlines()[-1] == "OK to submit; explain the 2 warnings when you send it in."
+    rc, out, _ = cli(monkeypatch, capsys, "check", clean, "--lang", "en", "--strict")
+    assert rc == 1 and out.strip().splitlines()[-1] == "Needs changes: 0 errors, 2 warnings"
+
+
 def test_strict_counts_warnings(monkeypatch, capsys, clean):
     rc, out, _ = cli(monkeypatch, capsys, "check", clean, "--strict")
     assert rc == 1
@@ -77,21 +77,29 @@ def test_json_equals_the_library_report(monkeypatch, capsys, clean, bad):
     rc, out, _ = cli(monkeypatch, capsys, "check", clean, bad, "--format", "json", "--lang", "en")
     assert rc == 1
     got = json.loads(out)
-    want = check_files([clean, bad], CheckOptions(default_rulebook())).to_dict("en")
+    want = check_paths([clean, bad], CheckOptions(default_rulebook())).to_dict("en")
     assert got == want
-    files = got["files"]
-    assert [f["errors"] for f in files] == [0, 1] and [f["warnings"] for f in files] == [2, 2]
-    assert files[1]["unit"] == "桃源县科技传播服务中心"
-    p003 = next(f for f in files[1]["findings"] if f["code"] == "P003")
+    files = got["files"]  # in path order, as a folder's files are
+    assert [Path(f["path"]).name for f in files] == ["bad.xlsx", "clean.xlsx"]
+    assert [f["errors"] for f in files] == [1, 0] and [f["warnings"] for f in files] == [2, 2]
+    # stable machine values beside the words of the chosen language
+    assert [(f["status"], f["status_text"]) for f in files] == [("needs-changes", "Needs changes"),
+                                                               ("passed", "Passed")]
+    assert files[0]["unit"] == "桃源县科技传播服务中心"
+    p003 = next(f for f in files[0]["findings"] if f["code"] == "P003")
     assert p003 == {"code": "P003", "severity": "error", "sheet": "基本信息", "cell": "B5",
-                    "message": p003["message"], "expected": "H", "actual": "13430725006431661G"}
+                    "message": p003["message"], "expected": "H", "actual": "13430725006431661G",
+                    "expected_text": "H", "actual_text": "13430725006431661G", "related_cells": []}
     assert "check character should be" in p003["message"]
+    rc, out, _ = cli(monkeypatch, capsys, "check", clean, bad, "--format", "json")
+    assert [(f["status"], f["status_text"]) for f in json.loads(out)["files"]] == [("needs-changes", "需修改"),
+                                                                                  ("passed", "通过")]
 
 
 def test_lang_en(monkeypatch, capsys, bad):
     rc, out, _ = cli(monkeypatch, capsys, "check", bad, "--lang", "en")
     assert rc == 1
-    assert "Needs changes: 1 errors, 2 warnings" in out
+    assert "Needs changes: 1 error, 2 warnings" in out
     assert "the check character should be" in out
     assert "校验位" not in out
 
@@ -130,11 +138,19 @@ def test_rules_table_and_one_rule(monkeypatch, capsys):
         assert code in out
     rc, out, _ = cli(monkeypatch, capsys, "rules", "b001")
     assert rc == 0
-    assert "budget-balance" in out and "预算执行表合计数与明细不符" in out and "budget total does not equal" in out
+    assert "budget-balance" in out and "预算执行表合计数与明细不符" in out and "原因：资金总额应等于" in out
+    assert "budget total does not equal" not in out  # one language at a time
+    rc, out, _ = cli(monkeypatch, capsys, "rules", "b001", "--lang", "en")
+    assert rc == 0
+    assert "title: budget total does not equal its parts" in out and "why: Total funds equal the four sources" in out
+    assert "合计数" not in out and "原因" not in out
+    rc, out, _ = cli(monkeypatch, capsys, "rules", "--lang", "en")
+    assert rc == 0 and "budget total does not equal its parts" in out and "预算执行表合计数与明细不符" not in out
     rc, out, _ = cli(monkeypatch, capsys, "rules", "I016", "--format", "json")
     assert rc == 0 and json.loads(out)["severity"] == "warning"
     rc, out, _ = cli(monkeypatch, capsys, "rules", "--format", "json")
     assert rc == 0 and {r["code"] for r in json.loads(out)} >= {"P001", "X003"}
+    assert all(r["why_en"] and r["example_en"] for r in json.loads(out))
 
 
 def test_rules_unknown_code_exits_2(monkeypatch, capsys):

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _cli import run as _main
 from typer.testing import CliRunner
 
 from perfxl.cli import app
@@ -83,13 +84,41 @@ def test_unreadable_file_exits_2(seed_file, tmp_path):
     result = runner.invoke(app, ["score", "--format", "json", str(seed_file), str(bad)])
     assert result.exit_code == 2
     units = json.loads(result.output)["units"]
-    assert [u["status"] for u in units] == ["scored", "unreadable"]
-    assert units[1]["reasons"]
+    assert {u["path"]: u["status"] for u in units} == {str(seed_file): "scored", str(bad): "unreadable"}
+    assert next(u for u in units if u["status"] == "unreadable")["reasons"]
 
 
-def test_missing_file_exits_2(tmp_path):
-    result = runner.invoke(app, ["score", str(tmp_path / "nope.xlsx")])
-    assert result.exit_code == 2
+def test_missing_file_exits_2_and_says_so(tmp_path, monkeypatch, capsys):
+    rc, out, err = _main(monkeypatch, capsys, "score", tmp_path / "nope.xlsx")
+    assert rc == 2 and out == ""
+    assert "找不到输入" in err and "nope.xlsx" in err
+
+
+def test_score_takes_a_folder_and_skips_lock_files(seed_file, tmp_path, monkeypatch, capsys):
+    (tmp_path / "~$seed.xlsx").write_bytes(b"lock")
+    rc, out, err = _main(monkeypatch, capsys, "score", tmp_path, "--format", "json", "--lang", "en")
+    assert rc == 0
+    (entry,) = json.loads(out)["units"]
+    assert entry["path"] == str(seed_file) and entry["status"] == "scored" and entry["status_text"] == "scored"
+    assert "skipped" in err and "lock file" in err
+
+
+def test_score_in_english(tmp_path, seed_data, make_xlsx, monkeypatch, capsys):
+    seed_data["indicators"][2]["target"] = None  # 绩效指标!E6 blank: not scored
+    path = make_xlsx(seed_data, name="gap.xlsx")
+    rc, out, _ = _main(monkeypatch, capsys, "score", path, "--lang", "en")
+    assert rc == 0
+    assert "not scored" in out and "target is blank" in out and "staff control rate" in out
+    for zh in ("三级指标", "得分汇总", "共性指标", "无法评分", "在职人员控制率", "说明"):
+        assert zh not in out, zh  # the workbook's own texts (indicator names) stay as written
+    rc, out, _ = _main(monkeypatch, capsys, "score", path, "--lang", "en", "--format", "json")
+    entry = json.loads(out)["units"][0]
+    assert entry["status"] == "not-scored" and entry["status_text"] == "not scored"
+    assert any("target is blank" in r for r in entry["reasons"])
+    rc, out, _ = _main(monkeypatch, capsys, "score", path, "--format", "json")
+    entry = json.loads(out)["units"][0]
+    assert entry["status"] == "not-scored" and entry["status_text"] == "无法评分"
+    assert any("年度指标值未填写" in r for r in entry["reasons"])
 
 
 def test_no_files_is_a_usage_error():

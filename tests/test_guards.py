@@ -89,6 +89,17 @@ def test_file_size_limit(seed):
     assert ins.refused and ins.findings[0].code == "F005"
 
 
+def test_fractional_limits_in_a_rulebook_file_stay_fractional(seed, tmp_path):
+    from perfxl.rulebook import load_rulebook
+
+    (tmp_path / "rb.toml").write_text("[limits]\nmax_file_mb = 0.001\ntimeout_seconds = 0.5\nmax_rows = 20\n")
+    limits = load_rulebook(tmp_path / "rb.toml").limits
+    assert (limits.max_file_mb, limits.timeout_seconds, limits.max_rows) == (0.001, 0.5, 20)
+    assert isinstance(limits.max_rows, int)
+    ins = examine(seed, limits)  # was read as 0 MB, and a 0.5 s limit as none at all
+    assert ins.refused and ins.findings[0].code == "F005"
+
+
 def test_too_many_rows_from_dimension(seed):
     rb = default_rulebook()
     rb = dataclasses.replace(rb, limits=dataclasses.replace(rb.limits, max_rows=20))

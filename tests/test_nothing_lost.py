@@ -32,7 +32,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 SEED = "000_桃源县科学技术协会.xlsx"
-OUTPUTS = {"汇总表.xlsx", "summary.json", "findings.csv"}  # the summary files (docs/README)
+OUTPUTS = {"汇总表.xlsx", "summary.json", "findings.csv", ".perfxl-output.json"}  # the summary files and the marker (README)
 # Temporary names the batch may leave after a kill: perfxl.safe's hidden temp files and
 # perfxl.batch's hidden staging folders.
 TEMP_FILE = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp(\.[A-Za-z]+)?$")
@@ -84,7 +84,11 @@ def test_check_score_batch_leave_inputs_byte_identical(inbox: Path, tmp_path: Pa
 
     check = _perfxl("check", *workbooks, "--format", "json")
     assert check.returncode == 2, check.stderr  # the corrupt file is unreadable
-    assert {f["path"] for f in json.loads(check.stdout)["files"]} == set(workbooks)
+    got = json.loads(check.stdout)
+    locks = {w for w in workbooks if Path(w).name.startswith(("~$", ".~lock."))}
+    assert len(locks) == 2  # named on the command line, skipped all the same
+    assert {f["path"] for f in got["files"]} == set(workbooks) - locks
+    assert {s["path"] for s in got["skipped"]} == locks
 
     score = _perfxl("score", *workbooks, "--format", "json")
     assert score.returncode == 2, score.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from perfxl.reader import read_grids, read_grids_pandas, read_unit
+from perfxl.reader import read_grids, read_unit
 from perfxl.rulebook import default_rulebook
 from perfxl.spec import (
     BUDGET,
@@ -131,23 +131,6 @@ def test_seed_reads_back(seed_path, seed_data):
     assert u.scores["benefit"].self_score.value == pytest.approx(25)
     assert u.grade.value == "优"
     assert u.grade.ref == f"{SELF_SCORE.name}!{SELF_SCORE.after_cell('grade')}"
-
-
-def test_pandas_grid_matches_calamine_grid(seed_path):
-    names, grids = read_grids(seed_path)
-    pnames, pgrids = read_grids_pandas(seed_path)
-    assert names == pnames
-    for n in names:
-        a = [[None if v == "" else v for v in row] for row in grids[n]]
-        b = pgrids[n]
-        for r, (ra, rb) in enumerate(zip(a, b)):
-            for c, (va, vb) in enumerate(zip(ra, rb)):
-                if isinstance(va, float) and isinstance(vb, (int, float)):
-                    assert va == pytest.approx(vb), (n, r, c)
-                elif isinstance(va, dt.date) and isinstance(vb, dt.date):
-                    assert va == (vb.date() if isinstance(vb, dt.datetime) else vb)
-                else:
-                    assert va == vb, (n, r, c)
 
 
 # ---------------------------------------------------------------------------

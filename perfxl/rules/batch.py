@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from perfxl.findings import Finding, rule
+from perfxl.i18n import Text
 from perfxl.model import Unit
 from perfxl.rules.registry import RuleContext, check, text
 from perfxl.spec import PROFILE
@@ -65,7 +66,8 @@ def _units(reports: list[FileReport]) -> list[tuple[FileReport, Unit]]:
 
 
 def _names(items: list[FileReport], me: FileReport) -> str:
-    return "、".join(Path(r.path).name for r in items if r is not me)
+    names = [Path(r.path).name for r in items if r is not me]
+    return Text("、".join(names), ", ".join(names))
 
 
 @check("X001", "X002", "X003", scope="batch")

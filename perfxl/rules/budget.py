@@ -12,6 +12,7 @@ from perfxl.rules.registry import (
     RuleContext,
     amount,
     balance_failures,
+    balance_inputs,
     candidates,
     check,
     close,
@@ -33,8 +34,8 @@ RATE_TOLERANCE = 0.00005
 B001 = rule(
     "B001", "budget-balance", "error",
     "预算执行表合计数与明细不符", "budget total does not equal its parts",
-    "{row}{column} {actual} 不等于{parts}之和 {expected}（差 {diff}）。",
-    "{row_en} {column_en} {actual} does not equal the sum of {parts_en}, {expected} (off by {diff}).",
+    "{row}{column} {actual} 不等于{parts}之和 {expected}（差 {diff}）。{hint}",
+    "{row_en} {column_en} {actual} does not equal the sum of {parts_en}, {expected} (off by {diff}). {hint_en}",
     "资金总额应等于四项资金来源之和，也应等于基本支出加项目支出；基本支出应等于人员经费加公用经费。"
     "合计与明细不符说明有数抄错或公式被覆盖，后续执行率和评分都会算错。",
     "资金总额全年执行数填 310.39，而四项来源之和为 309.39。",
@@ -128,8 +129,10 @@ def check_balances(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
             continue
         row = unit.budget[b.total]
         names = "、".join(BUDGET.row_spec(p).label for p in b.parts)
+        cell = _cell(row, b.col)
+        related, hint, hint_en = balance_inputs(BUDGET, unit.budget, b, cell)
         yield B001(
-            SHEET, _cell(row, b.col), expected=b.expected, actual=b.actual,
+            SHEET, cell, expected=b.expected, actual=b.actual, related=related, hint=hint, hint_en=hint_en,
             row=row.label, column=BUDGET.column(b.col).label, parts=names,
             row_en=BUDGET.row_en(b.total), column_en=BUDGET.col_en(b.col),
             parts_en=", ".join(BUDGET.row_en(p) for p in b.parts), diff=round(b.actual - b.expected, 2),
@@ -147,7 +150,7 @@ def check_computed(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
             unit, ctx, key, ("actual", "adjusted"), lambda a, b, rate=rate: b == 0 or not close(rate, a / b, RATE_TOLERANCE)
         ):
             yield B002(
-                SHEET, row.rate.cell or BUDGET.cell(key, "rate"), expected=round(want, 6), actual=rate,
+                SHEET, row.rate.cell or BUDGET.cell(key, "rate"), expected=round(want, 6), actual=rate, kind="rate",
                 row=row.label, column=BUDGET.column("rate").label, row_en=BUDGET.row_en(key),
                 column_en=BUDGET.col_en("rate"), actual_shown=percent(rate), expected_shown=percent(want),
             )
@@ -206,7 +209,7 @@ def check_explained(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
         if not (low or high):
             continue
         yield B005(
-            SHEET, row.note.cell or BUDGET.cell(key, "note"), expected=None, actual=round(rate, 6),
+            SHEET, row.note.cell or BUDGET.cell(key, "note"), expected=None, actual=round(rate, 6), kind="rate",
             row=row.label, row_en=BUDGET.row_en(key), rate=percent(rate),
             side=f"低于 {percent(rb.explain_below)}" if low else f"高于 {percent(rb.explain_above)}",
             side_en=f"below {percent(rb.explain_below)}" if low else f"above {percent(rb.explain_above)}",

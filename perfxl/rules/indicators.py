@@ -360,7 +360,7 @@ def check_qualitative(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
         sc = indicator_score(ind, ctx)
         if sc.band is not None and sc.clamped:
             lo, hi = sc.band
-            yield I010(SHEET, _cell(ind, "self_score"), expected=None, actual=number(ind.self_score),
+            yield I010(SHEET, _cell(ind, "self_score"), expected=(round(lo, 2), round(hi, 2)), actual=number(ind.self_score),
                        row=ind.row, completion=value, low=round(lo, 2), high=round(hi, 2))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from perfxl.findings import Finding, rule
+from perfxl.i18n import Text
 from perfxl.model import Unit
 from perfxl.rules.registry import RuleContext, check, number, text
 from perfxl.spec import PROFILE, UNIT_TYPES
@@ -139,4 +140,5 @@ def check_unit_type(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     if f is None or value is None or ctx.rulebook.is_placeholder(value):
         return  # blank and placeholders are P001/P002
     if value not in UNIT_TYPES:
-        yield P006(SHEET, f.cell or PROFILE.cell("unit_type"), actual=value, choices="、".join(UNIT_TYPES))
+        yield P006(SHEET, f.cell or PROFILE.cell("unit_type"), actual=value,
+                   choices=Text("、".join(UNIT_TYPES), ", ".join(UNIT_TYPES)))

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping
 
 from perfxl.findings import Finding
 from perfxl.model import Field
-from perfxl.spec import TableSheet
+from perfxl.spec import TableSheet, split_addr
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfxl.rulebook import Rulebook
@@ -40,6 +40,7 @@ __all__ = [
     "close",
     "Balance",
     "balance_failures",
+    "balance_inputs",
     "candidates",
 ]
 
@@ -256,3 +257,49 @@ def candidates(
                 continue
             out.extend(math.fsum(combo) for combo in itertools.product(*options))  # type: ignore[arg-type]
     return sorted(set(out))
+
+
+def _input_cells(sheet: TableSheet, rows: Mapping[str, Any], key: str, col: str) -> list[str]:
+    """The cells a clerk types to set a row's amount: its own cell, or — for a total the
+    template computes (a formula over its parts) — its parts' input cells."""
+    row = rows.get(key)
+    f = row.amount(col) if row is not None else None
+    parts = sheet.row_spec(key).parts
+    if f is not None and f.formula and parts:
+        return [c for p in parts for c in _input_cells(sheet, rows, p, col)]
+    return [f.cell if f is not None and f.cell else sheet.cell(key, col)]
+
+
+def _cell_ranges(cells: Iterable[str]) -> str:
+    """'D5:D8、D10' — runs of consecutive rows in one column shown as ranges."""
+    out: list[str] = []
+    run: list[tuple[int, int, str]] = []
+    for c in cells:
+        r, k = split_addr(c)
+        if run and k == run[-1][1] and r == run[-1][0] + 1:
+            run.append((r, k, c))
+            continue
+        if run:
+            out.append(run[0][2] if len(run) == 1 else f"{run[0][2]}:{run[-1][2]}")
+        run = [(r, k, c)]
+    if run:
+        out.append(run[0][2] if len(run) == 1 else f"{run[0][2]}:{run[-1][2]}")
+    return "、".join(out)
+
+
+def balance_inputs(sheet: TableSheet, rows: Mapping[str, Any], b: Balance, cell: str) -> tuple[tuple[str, ...], str, str]:
+    """The input cells behind a balance that fails at ``cell`` (the total's), and a hint
+    naming them, Chinese and English: when the total is a formula the clerk cannot edit,
+    the figures to check are the ones typed into its parts and the other side's (an
+    input total, which no template has, is itself the cell to check)."""
+    cells = _input_cells(sheet, rows, b.total, b.col) + [c for p in b.parts for c in _input_cells(sheet, rows, p, b.col)]
+    related = tuple(dict.fromkeys(c for c in cells if c != cell))
+    if not related:
+        return (), "", ""
+    shown = _cell_ranges(sorted(related, key=lambda c: split_addr(c)[::-1]))
+    total = rows.get(b.total)
+    f = total.amount(b.col) if total is not None else None
+    if f is not None and f.formula:  # a computed cell of the template (grey, protected)
+        return (related, f"{cell} 是计算单元格，请核对 {shown} 中填写的数。",
+                f"{cell} is a computed cell: check the figures in {shown.replace('、', ', ')}.")
+    return related, f"请核对 {shown}。", f"Check {shown.replace('、', ', ')}."

@@ -11,6 +11,7 @@ from perfxl.rules.registry import (
     RuleContext,
     amount,
     balance_failures,
+    balance_inputs,
     candidates,
     check,
     number,
@@ -26,8 +27,8 @@ __all__ = [
 S001 = rule(
     "S001", "three-public-balance", "error",
     "三公经费合计数与明细不符", "three-public total does not equal its parts",
-    "{row}{column} {actual} 不等于{parts}之和 {expected}（差 {diff}）。",
-    "{row_en} {column_en} {actual} does not equal the sum of {parts_en}, {expected} (off by {diff}).",
+    "{row}{column} {actual} 不等于{parts}之和 {expected}（差 {diff}）。{hint}",
+    "{row_en} {column_en} {actual} does not equal the sum of {parts_en}, {expected} (off by {diff}). {hint_en}",
     "三公经费合计 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行维护费；公车费 = 购置费 + 运行维护费。"
     "不符说明有数抄错或公式被覆盖，三公经费控制率会算错。",
     "三公经费合计决算数填 4.75，而三项之和为 3.75。",
@@ -122,8 +123,10 @@ def check_balances(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
         if not b.report:
             continue
         row = unit.three_public[b.total]
+        cell = _cell(row, b.col)
+        related, hint, hint_en = balance_inputs(THREE_PUBLIC, unit.three_public, b, cell)
         yield S001(
-            SHEET, _cell(row, b.col), expected=b.expected, actual=b.actual,
+            SHEET, cell, expected=b.expected, actual=b.actual, related=related, hint=hint, hint_en=hint_en,
             row=row.label, column=THREE_PUBLIC.column(b.col).label,
             parts="、".join(THREE_PUBLIC.row_spec(p).label for p in b.parts),
             row_en=THREE_PUBLIC.row_en(b.total), column_en=THREE_PUBLIC.col_en(b.col),
