@@ -6,7 +6,7 @@ Usage::
     python scripts/bench.py [--n N] [--quick] [--workdir DIR] [--json [PATH]] [--profile]
                             [--inputs DIR]
 
-Makes N workbooks with the sample generator (``perfxl.samples.county_units`` written by
+Makes N workbooks with the sample generator (``samplegen.dept.county_units`` written by
 ``perfxl.template.write_workbook``; cached in ``--workdir`` keyed by N and by the source of
 the generator, so reruns don't regenerate; ``--inputs DIR`` measures given workbooks
 instead) and measures, on the same files:
@@ -58,7 +58,7 @@ SEED = 7  # the sample seed: fixed so every run measures the same workbooks
 NA = "n/a (not built yet"  # + ": <what is missing>)"
 
 # Sources whose change makes cached workbooks stale.
-GENERATOR_SOURCES = ("perfxl/samples.py", "perfxl/template.py", "perfxl/spec.py")
+GENERATOR_SOURCES = ("scripts/samplegen/dept.py", "perfxl/template.py", "perfxl/spec.py")
 
 
 # ------------------------------------------------------------------ results
@@ -193,7 +193,7 @@ def prepare_inputs(n: int, workdir: Path) -> tuple[list[Path], Path, str] | str:
 
     Returns (files, cache dir, how they were obtained) or an n/a reason.
     """
-    got = api("perfxl.samples", "county_units")
+    got = api("samplegen.dept", "county_units")
     if isinstance(got, str):
         return got
     got_w = api("perfxl.template", "write_workbook")

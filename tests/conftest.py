@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from perfxl import samples
+from samplegen import dept as samples
 
 # python-docx (the reports) brings lxml, and with lxml openpyxl writes a formula's missing
 # value as <v></v> instead of <v/>; the reader's XML probe still reads those two differently

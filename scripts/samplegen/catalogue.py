@@ -8,7 +8,7 @@ One line per project, fields split by ``|``:
 
 Low and high bound the plausible 年度指标值; equal bounds make an "=" target (``=12个月``).
 A quality target is written as a clerk writes it (``≥95%``, ``=100%``, ``≤1%``).  Keys are
-the department names of perfxl.samples (without the county).
+the department names of samplegen.dept (without the county).
 """
 
 from __future__ import annotations

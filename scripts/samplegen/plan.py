@@ -1,6 +1,6 @@
 """The plan: which forms go into which workbook, written by whom, in which layout variant.
 
-The 30 departments of 示例县 (perfxl.samples) get 2–4 projects each.  Half of them send
+The 30 departments of 示例县 (samplegen.dept) get 2–4 projects each.  Half of them send
 workbooks in the national layout written by :mod:`samplegen.national` — one file per project
 or all projects in one workbook, .xls or .xlsx, cover and notes sheets, every variant of
 :data:`national.PRESETS` — and the other half send perfxl's own template, one .xlsx per
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from perfxl.samples import _DEPARTMENTS, COUNTY
+from .dept import _DEPARTMENTS, COUNTY
 
 from .catalogue import Project, projects_of
 from .national import variant_of
