@@ -356,3 +356,13 @@ def test_converted_copies_read_like_the_original() -> None:
         assert book.profile("name") == original.profile("name")
         assert book.budget("total", "actual") == pytest.approx(309.39)
         assert book.score("total") == pytest.approx(95)
+
+
+def test_the_installed_package_carries_no_sample_generator() -> None:
+    import importlib.util
+
+    import perfxl
+
+    assert importlib.util.find_spec("perfxl.samples") is None
+    pkg = Path(perfxl.__file__).resolve().parent
+    assert not list(pkg.rglob("samplegen*")) and not (pkg / "samples.py").exists()
