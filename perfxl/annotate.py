@@ -19,7 +19,8 @@ cells, other sheets), and every sheet gets print settings (:mod:`perfxl.layout`)
 Excel/LibreOffice to recalculate on open (``fullCalcOnLoad``).
 
 An ``.xls``/``.ods`` input (which openpyxl cannot open), or an ``.xlsx`` openpyxl fails to
-load, becomes an ``.xlsx`` copy of its *values* read with python-calamine; 校验结果 says so.
+load, becomes an ``.xlsx`` copy of its *values*, read through the reader's own guarded and
+isolated read (:func:`perfxl.reader.read_sheets`); 校验结果 says so.
 The copy is never made for a file the reader refused (``readable`` False): the guards
 stand before openpyxl.  Text taken from a workbook is always written as text
 (:func:`perfxl.safe.set_text`).
@@ -135,8 +136,10 @@ def annotate(report: FileReport, dest: str | Path, *, rulebook: Rulebook | None 
     findings = [*report.findings, *extra]
     src = Path(report.path)
     try:
-        wb, values_only = _open(src)
-    except Exception as e:  # noqa: BLE001 - any parser failure becomes one clear error
+        wb, values_only = _open(src, rulebook)
+    except MemoryError:
+        raise  # its own answer (F904 in the batch)
+    except Exception as e:  # noqa: BLE001 - the file could not be opened again: one clear error (F903)
         raise AnnotateError(f"无法打开原文件：{type(e).__name__}: {e}") from e
 
     st = _Styles(wb)
@@ -171,9 +174,11 @@ def _is_ooxml(path: Path) -> bool:
         return False
 
 
-def _open(path: Path) -> tuple[Workbook, bool]:
+def _open(path: Path, rulebook: Rulebook | None) -> tuple[Workbook, bool]:
     """(workbook, values_only).  OOXML through openpyxl whatever the extension; anything
-    else, or an OOXML file openpyxl cannot load, through python-calamine's values."""
+    else, or an OOXML file openpyxl cannot load, as the values the reader's own guarded
+    read gives (:func:`perfxl.reader.read_sheets`: the guards, the row limit, and xls/ods
+    parsed in the isolated child with its memory cap and deadline — never in this process)."""
     import openpyxl
 
     if _is_ooxml(path):
@@ -182,37 +187,32 @@ def _open(path: Path) -> tuple[Workbook, bool]:
             # (an .xlsx saved as .xls is common), and a handle is read-only by construction.
             with open(path, "rb") as fh:
                 return openpyxl.load_workbook(fh, keep_vba=False, rich_text=False), False
-        except Exception:  # noqa: BLE001 - fall back to the values, which the reader could read
+        except Exception:  # noqa: BLE001 - openpyxl cannot load it: the values the reader could read
             pass
-    return _values_workbook(path), True
+    return _values_workbook(path, rulebook), True
 
 
-def _values_workbook(path: Path) -> Workbook:
-    """A new openpyxl workbook holding the values of every sheet (python-calamine)."""
+def _values_workbook(path: Path, rulebook: Rulebook | None) -> Workbook:
+    """A new openpyxl workbook holding the values of every sheet."""
     from openpyxl import Workbook
-    from python_calamine import CalamineWorkbook
 
-    src = CalamineWorkbook.from_path(str(path))
+    from perfxl.reader import read_sheets
+
+    src = read_sheets(path, rulebook)
     wb = Workbook()
     wb.remove(wb.active)
-    try:
-        visible = {m.name: str(m.visible) for m in src.sheets_metadata}
-        for name in src.sheet_names:
-            sheet = src.get_sheet_by_name(name)
-            ws = wb.create_sheet(_sheet_title(name))
-            for r, row in enumerate(sheet.to_python(skip_empty_area=False), start=1):
-                for c, v in enumerate(row, start=1):
-                    if v == "" or v is None:
-                        continue
-                    set_value(ws.cell(r, c), v)
-            for rng in getattr(sheet, "merged_cell_ranges", None) or ():
-                (r1, c1), (r2, c2) = rng
-                if (r1, c1) != (r2, c2):
-                    ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
-            if "hidden" in visible.get(name, "").lower():
-                ws.sheet_state = "hidden"
-    finally:
-        src.close()
+    for name in src.names:
+        ws = wb.create_sheet(_sheet_title(name))
+        for r, row in enumerate(src.grids.get(name, ()), start=1):
+            for c, v in enumerate(row, start=1):
+                if v == "" or v is None:
+                    continue
+                set_value(ws.cell(r, c), v)
+        for (r1, c1), (r2, c2) in src.merged.get(name, ()):
+            if (r1, c1) != (r2, c2):
+                ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
+        if name in src.hidden:
+            ws.sheet_state = "hidden"
     if not wb.worksheets:
         wb.create_sheet("Sheet1")
     return wb

@@ -24,10 +24,14 @@ the score card as a dict — never the read Unit); the parent keeps only the row
 spools the rest to a temporary file, so its memory stays flat as the batch grows.
 
 Output is deterministic whatever order the workers finish in (everything is ordered by
-input path).  Outputs are written atomically; a rerun over the same folder replaces them,
-and annotated copies of a previous run that this run did not produce are removed, and so
-is what a run killed half-way left behind (its hidden ``.perfxl-run-<pid>-…`` staging
-folder, the summary files' ``.<name>.<hex>.tmp.<ext>`` temporaries).
+input path).  The outputs are published as one set (:mod:`perfxl.publish`): a run writes
+its 汇总表.xlsx, summary.json, findings.csv and annotated/ into a folder of its own under
+``OUTDIR/.perfxl/runs/`` and swaps one link, so after a kill at any moment OUTDIR holds the
+whole previous set or the whole new one.  The previous set's files are then removed —
+only files perfxl wrote: anything else put into the set is carried into the new one, or
+the run refuses to start when the new set would replace it.  What a run killed half-way
+left behind is removed by the next run (and so are the ``.perfxl-run-<pid>-…`` staging
+folders and ``.<name>.<hex>.tmp.<ext>`` temporaries of earlier versions).
 
 Exit codes (:attr:`BatchResult.exit_code`): 0 when every file was read and has no error;
 1 when any file has an error *or could not be read* (the batch itself completed and lists
@@ -39,11 +43,11 @@ workbook found at all.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing as mp
 import os
 import pickle
 import re
-import secrets
 import shutil
 import signal
 import sys
@@ -58,6 +62,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 from perfxl.errors import UsageError
 from perfxl.findings import Finding
 from perfxl.inputs import SPREADSHEET_SUFFIXES, NoWorkbook, discover, is_lock_file, write_marker
+from perfxl.publish import MANIFEST, STATE_DIR, Conflict, OutputSet, running
 from perfxl.safe import unique_names
 from perfxl.summary import (
     STATUS_FIX,
@@ -143,6 +148,9 @@ class Task:
     annotated_rel: str | None  # the same, relative to the output folder ('annotated/x.xlsx')
     options: Any  # perfxl.check.CheckOptions
     timeout: float | None = None
+    # Findings made across files (X codes) that the annotated copy must show too: set
+    # when a flagged file's copy is written again after the batch rules ran.
+    extra: tuple[Finding, ...] = ()
 
 
 @dataclass
@@ -194,15 +202,22 @@ def _failure(task: Task, finding: Finding) -> FileResult:
     return FileResult(row, UnitDetail([finding], None))
 
 
-def _internal_error(task: Task, exc: BaseException) -> FileResult:
-    from perfxl.rules.run import F902
+def _internal_error(task: Task, exc: BaseException, where: str = "batch") -> FileResult:
+    """An exception while processing the file: a bug in perfxl (F902), or out of memory (F904)."""
+    from perfxl.rules.run import failure
 
-    detail = f"{type(exc).__name__}: {exc}"[:300]
-    return _failure(task, F902(None, None, detail=detail))
+    return _failure(task, failure(where, exc))
 
 
 def _died(task: Task, exitcode: int | None) -> FileResult:
-    # A negative exit code is the signal that killed it (-9: the system ran out of memory).
+    """A worker process that died under a file.  Killed by SIGKILL (not by the batch): the
+    system's out-of-memory killer, almost always — its own answer (F904); any other
+    death is a crash (F902)."""
+    from perfxl.rules.run import F904
+
+    if exitcode == -signal.SIGKILL:
+        return _failure(task, F904(None, None, detail="处理进程被系统终止（通常是内存耗尽）the worker process was "
+                                                      "killed by the system, usually for running out of memory"))
     return _internal_error(task, RuntimeError(f"worker process exited with code {exitcode}"))
 
 
@@ -225,30 +240,25 @@ def process_file(task: Task) -> FileResult:
     try:
         report = check_file(Path(task.abspath), task.options)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
-        return _internal_error(task, e)
+        return _internal_error(task, e, "check_file")
     annotated = None
     if report.readable and task.annotated_dest:
         try:
-            annotate(report, task.annotated_dest, rulebook=getattr(task.options, "rulebook", None))
+            annotate(report, task.annotated_dest, rulebook=getattr(task.options, "rulebook", None), extra=task.extra)
             annotated = task.annotated_rel
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:  # noqa: BLE001 - the findings stand without the copy; F903 says what was not done
             report.findings.append(F903(None, None, detail=f"{type(e).__name__}: {e}"[:300]).with_path(task.abspath))
     report.path = task.path
     row = SummaryRow.from_report(report, task.index, annotated)
-    score = None
-    if report.score is not None:
-        try:
-            score = report.score.to_dict()
-        except Exception:  # noqa: BLE001 - the score card is extra detail; the row has the totals
-            score = None
+    score = report.score.to_dict() if report.score is not None else None
     return FileResult(row, UnitDetail(list(report.findings), score))
 
 
 def _call(fn: Callable[[Task], FileResult], task: Task) -> FileResult:
-    """Run ``fn`` on ``task``; an exception becomes an F902 result."""
+    """Run ``fn`` on ``task``; an exception becomes an F902 (or F904) result."""
     try:
         result = fn(task)
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 - named for what it is, and the batch goes on
         return _internal_error(task, e)
     return result
 
@@ -259,6 +269,10 @@ def _worker_main(conn: Any, fn: Callable[[Task], FileResult]) -> None:
     # half-way through writing a copy.
     with contextlib.suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Its own process group: a worker killed on time-out takes the parser child it forked
+    # (perfxl.reader.run_isolated) with it.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpgid(0, 0)
     while True:
         try:
             task = conn.recv()
@@ -354,11 +368,14 @@ class _Worker:
             with contextlib.suppress(OSError, ValueError, BrokenPipeError):
                 self.conn.send(None)
             self.proc.join(timeout=5)
-        if self.proc.is_alive():
-            self.proc.terminate()
-            self.proc.join(timeout=5)
-        if self.proc.is_alive():  # pragma: no cover - terminate is ignored only by a wedged process
-            self.proc.kill()
+        if self.proc.is_alive() or kill:
+            # The whole process group: the worker and any parser child it forked.
+            pid = self.proc.pid
+            if pid is not None and hasattr(os, "killpg"):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pid, signal.SIGKILL)
+            if self.proc.is_alive():
+                self.proc.kill()
             self.proc.join(timeout=5)
         with contextlib.suppress(OSError):
             self.conn.close()
@@ -588,56 +605,41 @@ def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> dict
     return added
 
 
-def _annotate_again(rows: list[SummaryRow], added: dict[int, list[Finding]], tasks: Sequence[Task],
-                    rulebook: Rulebook) -> None:
-    """Rewrite the annotated copy of each file the batch rules flagged, so that the copy
-    a clerk receives shows the same findings as the summary.  They are few (the same unit
-    sent twice, a workbook of another year), so the file is simply read and annotated
-    again, here; should that fail, the copy the worker wrote stays."""
-    from perfxl.annotate import annotate
-    from perfxl.check import check_file
+def _annotate_again(rows: list[SummaryRow], added: dict[int, list[Finding]], tasks: Sequence[Task], spool: _Spool,
+                    run: Callable[[Sequence[Task], Callable[[FileResult], None]], None]) -> None:
+    """Write again the annotated copy of each file the batch rules flagged, with those
+    findings, so that the copy a clerk receives shows the same findings as the summary.
 
-    for row in rows:
-        extra = added.get(row.index)
-        if not extra or not row.annotated:
-            continue
-        task = tasks[row.index]
-        try:
-            report = check_file(Path(task.abspath), task.options)
-            if report.readable:
-                annotate(report, task.annotated_dest, rulebook=rulebook, extra=extra)
-        except Exception:  # noqa: BLE001 - the worker's copy stands; the summary has the findings
-            continue
+    It runs as the first pass did (``run``: the same workers, time limit and isolation),
+    so resubmitted files — the same unit sent v1, v2, v3, each flagged — cost the batch
+    time in proportion to their number, in parallel, and nothing in this process.  A copy
+    that could not be written again keeps the first pass's content, and the file gets an
+    F903 saying it lacks the cross-file findings."""
+    again = [dataclasses.replace(tasks[row.index], extra=tuple(added[row.index]))
+             for row in rows if added.get(row.index) and row.annotated]
+    if not again:
+        return
+    by_index = {row.index: row for row in rows}
+
+    def deliver(result: FileResult) -> None:
+        failed = [f for f in result.detail.findings if f.code in ("F901", "F902", "F903", "F904")]
+        if not failed and result.row.status != STATUS_UNREADABLE:
+            return
+        from perfxl.rules.run import F903
+
+        row = by_index[result.row.index]
+        why = failed[0] if failed else None
+        note = F903(None, None, detail=("标注副本未能加入跨文件问题（X001–X003），仍为首次写出的内容 the copy lacks the "
+                                        "cross-file findings" + (f": {why.code} {why.message()}" if why else ""))[:300])
+        detail = spool.get(row.index)
+        detail.findings.append(note.with_path(tasks[row.index].abspath))
+        spool.put(row.index, detail)
+        row.warnings += 1
+
+    run(again, deliver)
 
 
 _STALE_TEMP_RE = re.compile(r"\.(.+)\.[0-9a-f]{8}\.tmp(\.\w+)")  # perfxl.safe's temporary names
-_STALE_AGE = 24 * 3600  # where process ids cannot be checked, a staging folder this old is dead
-
-
-def _staging_name(tag: str = "") -> str:
-    # The process id lets a later run tell a dead run's leftovers from a live run's folder.
-    return f"{_STAGING_PREFIX}{os.getpid()}-{tag}{secrets.token_hex(6)}"
-
-
-def _running(name: str, path: Path) -> bool:
-    """True when the staging folder ``name`` may belong to a batch still running."""
-    m = re.match(re.escape(_STAGING_PREFIX) + r"(\d+)-", name)
-    if m is None:
-        return False  # not ours, or from a version without the pid: a dead run's
-    pid = int(m.group(1))
-    if pid == os.getpid():
-        return False
-    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
-        with contextlib.suppress(OSError):
-            return time.time() - path.stat().st_mtime < _STALE_AGE
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. PermissionError: the process exists
-        return True
-    return True
 
 
 def _clean_leftovers(out: Path) -> None:
@@ -649,7 +651,7 @@ def _clean_leftovers(out: Path) -> None:
 
     live = False
     for d in out.glob(f"{_STAGING_PREFIX}*"):
-        if _running(d.name, d):
+        if d.name.startswith(_STAGING_PREFIX) and running(d.name[len(_STAGING_PREFIX):], d):
             live = True
         elif d.is_dir() and not d.is_symlink():
             shutil.rmtree(d, ignore_errors=True)
@@ -663,18 +665,40 @@ def _clean_leftovers(out: Path) -> None:
                 p.unlink()
 
 
-def _swap_annotated(staging: Path, outdir: Path) -> None:
-    """Replace ``outdir/annotated`` by the staged folder (no stale copy survives)."""
-    final = outdir / ANNOTATED_DIR
-    old = outdir / _staging_name("old-")
-    if final.exists() or final.is_symlink():
-        if final.is_dir() and not final.is_symlink():
-            os.replace(final, old)
-        else:
-            final.unlink()
-    os.replace(staging, final)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+def _seed_reports(outset: OutputSet, folder: Path) -> None:
+    """Start the new set's reports/ from the published one's (the same files under second
+    names): the report writer then replaces the drafts it wrote and nobody edited, keeps
+    edited ones and writes the new draft beside them (perfxl.writeup.publish)."""
+    current = outset.current()
+    old = current / folder.name if current is not None else None
+    if old is None or not old.is_dir():
+        return
+    for src in sorted(old.rglob("*")):
+        if src.is_file():
+            dest = folder / src.relative_to(old)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(src, dest)
+            except OSError:
+                shutil.copy2(src, dest)
+
+
+def _as_published(reports: Any, stage: Path, out: Path) -> Any:
+    """The report paths under their published names (OUTDIR/reports/…), not the run's folder."""
+    def moved(p: Path | None) -> Path | None:
+        if p is None:
+            return None
+        try:
+            return out / Path(p).relative_to(stage)
+        except ValueError:
+            return p
+
+    reports.outdir = moved(reports.outdir)
+    reports.county, reports.county_pdf = moved(reports.county), moved(reports.county_pdf)
+    for d in reports.drafts:
+        d.path, d.pdf = moved(d.path), moved(d.pdf)
+    reports.kept = [(moved(a), moved(b)) for a, b in reports.kept]
+    return reports
 
 
 def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike[str],
@@ -708,14 +732,22 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
 
         load_templates(options.reports, county=True)
 
+    from perfxl.summary import FINDINGS_CSV, SUMMARY_JSON, SUMMARY_XLSX
+
     out.mkdir(parents=True, exist_ok=True)
     _clean_leftovers(out)
-    staging = out / _staging_name()
-    staged_annotated = staging / ANNOTATED_DIR
-    staged_annotated.mkdir(parents=True)
+    names = unique_names([p.stem for p in files], ".xlsx")
+    outset = OutputSet(out)
+    try:
+        stage = outset.begin({SUMMARY_XLSX, SUMMARY_JSON, FINDINGS_CSV, *(f"{ANNOTATED_DIR}/{n}" for n in names)})
+    except Conflict as e:
+        raise UsageError("输出文件夹中有不是 perfxl 写的文件，本次输出会覆盖它们，请先移走："
+                         f"{'、'.join(map(str, e.paths))} / files perfxl did not write are in the way",
+                         path=str(e.paths[0])) from None
+    staged_annotated = stage / ANNOTATED_DIR
+    staged_annotated.mkdir()
     info = RunInfo.for_rulebook(rulebook, inputs=[str(p) for p in inputs], skipped=skipped, jobs=jobs,
                                 timeout=timeout, year=options.year)
-    names = unique_names([p.stem for p in files], ".xlsx")
     tasks = [
         Task(index=i, path=str(p), abspath=str(p.resolve()),
              annotated_dest=str((staged_annotated / name).resolve()),
@@ -723,7 +755,8 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
         for i, (p, name) in enumerate(zip(files, names))
     ]
     rows: dict[int, SummaryRow] = {}
-    spool = _Spool(staging / "spool.bin")
+    spool = _Spool(stage / ".spool.bin")  # not part of the set: removed before it is published
+    published = False
     try:
         def deliver(result: FileResult) -> None:
             rows[result.row.index] = result.row
@@ -731,27 +764,39 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
             if options.progress is not None:
                 options.progress(BatchProgress(len(rows), len(tasks), result.row.path, result.row.status))
 
-        if jobs == 1:
-            _run_inline(tasks, fn, deliver)
-        else:
-            _run_pool(tasks, jobs, fn, deliver)
+        def run(todo: Sequence[Task], deliver: Callable[[FileResult], None]) -> None:
+            if jobs == 1:
+                _run_inline(todo, fn, deliver)
+            else:
+                _run_pool(todo, jobs, fn, deliver)
+
+        run(tasks, deliver)
         ordered = [rows[i] for i in sorted(rows)]
-        _annotate_again(ordered, _batch_findings(ordered, spool, check_options), tasks, rulebook)
-        outputs = write_outputs(out, ordered, lambda r: spool.get(r.index), info)
-        reports, written = None, [p.name for p in outputs] + [ANNOTATED_DIR + "/"]
+        _annotate_again(ordered, _batch_findings(ordered, spool, check_options), tasks, spool, run)
+        staged = write_outputs(stage, ordered, lambda r: spool.get(r.index), info)
+        reports = None
         if options.reports is not None:
             from perfxl.writeup.run import REPORTS_DIR, write_batch_reports
 
-            reports = write_batch_reports(out / REPORTS_DIR, ordered, lambda r: spool.get(r.index),
+            _seed_reports(outset, stage / REPORTS_DIR)
+            reports = write_batch_reports(stage / REPORTS_DIR, ordered, lambda r: spool.get(r.index),
                                           [t.abspath for t in tasks], check_options, options.reports, jobs,
-                                          work=staging)
-            written.append(REPORTS_DIR + "/")
-        _swap_annotated(staged_annotated, out)
-        # Marks what this run wrote, so no later run reads it as input (perfxl.inputs).
-        write_marker(out, written)
+                                          work=stage)
+        spool.close()
+        (stage / ".spool.bin").unlink()
+        # Marks what this run writes, so no later run reads it as input (perfxl.inputs);
+        # written first, so a run stopped in between still leaves its outputs marked.
+        write_marker(out, [p.name + "/" if p.is_dir() else p.name
+                           for p in stage.iterdir() if p.name != MANIFEST] + [STATE_DIR + "/"])
+        outset.publish(stage)  # the whole new set appears at once
+        published = True
+        if reports is not None:
+            reports = _as_published(reports, stage, out)
     finally:
         spool.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        if not published:
+            outset.discard(stage)
+    outputs = [out / p.name for p in staged]
     ranked = rank_rows(ordered)
     annotated = [out / r.annotated for r in ordered if r.annotated]
     return BatchResult(out, ranked, skipped, outputs, annotated, time.monotonic() - started, reports)

@@ -11,8 +11,8 @@
 
 Nothing here raises for bad input: an unreadable file is a report with ``readable``
 False and its F finding; an unexpected exception inside one rule becomes an F902
-(internal error) finding for that file, the other rules still run (``debug=True``
-re-raises instead, for development).
+(internal error) finding for that file — F904 when memory ran out — and the other rules
+still run (``debug=True`` re-raises instead, for development).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from perfxl.findings import Finding, Severity, get_rule, select, sort_key
+from perfxl.findings import Finding, Severity, select, sort_key
 from perfxl.memo import by_identity
 from perfxl.report import FileReport, Report
 from perfxl.rules.registry import CHECKS, Check, RuleContext
@@ -36,7 +36,6 @@ __all__ = ["CheckOptions", "check_unit", "check_file", "check_batch_rules", "che
            "all_codes"]
 
 _SHEET_ORDER: dict[str, int] = {name: i for i, name in enumerate(DEPT.sheet_names)}
-_INTERNAL = "F902"  # perfxl.rules.run: internal-error
 
 
 @dataclass(frozen=True)
@@ -117,9 +116,9 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _internal(c: Check, e: BaseException, path: str | None) -> Finding:
-    rule = get_rule(_INTERNAL)
-    detail = f"{c.name}: {type(e).__name__}: {e}"
-    f = rule(None, None, detail=detail)
+    from perfxl.rules.run import failure
+
+    f = failure(c.name, e)
     return f.with_path(path) if path else f
 
 
@@ -128,13 +127,14 @@ def _score(unit: Unit, options: CheckOptions) -> tuple[ScoreCard | None, Finding
     the score-based rules then stay quiet, the others still run)."""
     from perfxl.score import score_unit
 
+    from perfxl.rules.run import failure
+
     try:
         return score_unit(unit, options.rulebook), None
-    except Exception as e:
+    except Exception as e:  # a bug (F902) or out of memory (F904): named, and the other rules still run
         if options.debug:
             raise
-        detail = f"score_unit: {type(e).__name__}: {e}"
-        return None, get_rule(_INTERNAL)(None, None, detail=detail)
+        return None, failure("score_unit", e)
 
 
 def check_unit(unit: Unit, options: CheckOptions, card: ScoreCard | None = None) -> list[Finding]:
@@ -172,13 +172,15 @@ def check_file(path: str | Path, options: CheckOptions) -> FileReport:
     """Read, score and check one file.  Never raises for bad input."""
     from perfxl.reader import read_unit
 
+    from perfxl.rules.run import failure
+
     p = str(path)
     try:
         unit = read_unit(path, rulebook=options.rulebook)
     except Exception as e:  # read_unit promises not to raise; a bug must not stop a batch
         if options.debug:
             raise
-        f = get_rule(_INTERNAL)(None, None, detail=f"read_unit: {type(e).__name__}: {e}").with_path(p)
+        f = failure("read_unit", e).with_path(p)
         return FileReport(path=p, findings=_finish([f], options, p), readable=False)
     card, failed = _score(unit, options) if unit.readable else (None, None)
     findings = _check(unit, options, card, [failed] if failed is not None else [])

@@ -6,19 +6,20 @@ order with their English name and kind: ``rate`` values are fractions (0.8182 is
 81.82%), ``amount`` values are 万元.  A value is None when an input is missing or
 unreadable, or when a denominator is 0 — never a made-up 0.
 
-:func:`budget_amount` is the one place the 资金总额 row is read, shared with scoring: when
-that (computed) row's cell is blank or not calculated it falls back to the sum of its
-parts and says so.
+:func:`budget_amount` is the one place the 资金总额 row is read, shared with scoring: that
+row is a computed cell, so its value is the sum of its parts (:mod:`perfxl.computed`), with a
+note when the cell shows something else or nothing.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Literal
 
+from perfxl.computed import values
 from perfxl.i18n import Text
 from perfxl.model import Field, Unit
+from perfxl.rulebook import Rulebook
 from perfxl.spec import BUDGET, THREE_PUBLIC
 
 __all__ = [
@@ -112,31 +113,28 @@ def _budget_ref(unit: Unit, row_key: str, col: str) -> str:
     return field_ref(f, BUDGET.name, BUDGET.cell(row_key, col) if f is None or f.cell is None else f.cell)
 
 
-def budget_amount(unit: Unit, col: str, row_key: str = "total") -> tuple[float | None, Text | None]:
+def budget_amount(unit: Unit, col: str, row_key: str = "total",
+                  rulebook: Rulebook | None = None) -> tuple[float | None, Text | None]:
     """An amount of 预算执行 (``col``: initial/adjusted/actual/last_year) and a note.
 
-    A row with parts (资金总额, 基本支出) is a computed cell (a template formula over its
-    parts, ``Field.formula``), and a computed cell is never trusted as input: the sum of
-    its parts is used whenever every part is a number or blank (blank counts as 0) and at
-    least one is a number.  Only when the parts cannot be used is the cell's own number
-    taken.  The note says so when the figure differs from what the cell shows (a cached
-    0 over a part typed as text, a stale figure typed over the formula — the balance
-    rules report those) or when the cell gave no number.
+    A row with parts (资金总额, 基本支出) is a computed cell, and a computed cell is never
+    trusted as input: its value is what its formula gives over the input cells
+    (:mod:`perfxl.computed`), whether or not the file was calculated.  The note says so
+    when that differs from what the cell shows (a figure typed over the formula, a cached
+    0 over a part typed as text — the balance rules report those) or when the cell shows
+    no number.  An input row is taken as read (None when blank or unreadable).
     Returns (None, None) when nothing usable is found.
     """
+    vals = values(unit, rulebook)
+    got = vals.shown(BUDGET.name, row_key, col)
+    if got is None:
+        return field_number(_budget_field(unit, row_key, col)), None
+    total, own, typed_over = got
+    if total is None:
+        return None, None
+    if own is not None and not typed_over:
+        return total, None  # the cell shows what its formula gives
     f = _budget_field(unit, row_key, col)
-    own = field_number(f)
-    if own is not None and not f.formula:  # type: ignore[union-attr]
-        return own, None
-    computed = f is not None and f.formula
-    if own is None and f is not None and not computed and f.status not in ("blank", "missing", "uncalculated"):
-        return None, None  # text typed into an input cell: refuse, the rules report it
-    parts_sum = _budget_parts(unit, row_key, col)
-    if parts_sum is None:
-        return own, None
-    total, parts = parts_sum
-    if own is not None and abs(total - own) < 0.005:
-        return own, None  # the formula's value agrees with its parts
     label = BUDGET.row_spec(row_key).label
     col_label = BUDGET.column(col).label
     if own is not None:
@@ -144,6 +142,7 @@ def budget_amount(unit: Unit, col: str, row_key: str = "total") -> tuple[float |
                    f"is a computed cell whose figure {own:.2f} differs from the sum of its parts")
     else:
         why = describe_problem(f)
+    parts = BUDGET.row_spec(row_key).parts
     names = "、".join(BUDGET.row_spec(p).label for p in parts)
     names_en = ", ".join(BUDGET.row_en(p) for p in parts)
     ref = _budget_ref(unit, row_key, col)
@@ -151,24 +150,6 @@ def budget_amount(unit: Unit, col: str, row_key: str = "total") -> tuple[float |
                 f"{ref} {BUDGET.row_en(row_key)} {BUDGET.col_en(col)} {why.en}; the sum of {names_en}, "
                 f"{total:.2f}, is used")
     return total, note
-
-
-def _budget_parts(unit: Unit, row_key: str, col: str) -> tuple[float, tuple[str, ...]] | None:
-    """The sum of a budget row's parts (the first balance whose parts are usable)."""
-    for total, parts in BUDGET.balances:
-        if total != row_key:
-            continue
-        values: list[float] = []
-        for p in parts:
-            pf = _budget_field(unit, p, col)
-            v = field_number(pf)
-            if v is None and (pf is None or pf.status != "blank"):
-                break
-            values.append(v or 0.0)
-        else:
-            if any(field_number(_budget_field(unit, p, col)) is not None for p in parts):
-                return math.fsum(values), parts
-    return None
 
 
 def _div(a: float | None, b: float | None) -> float | None:
@@ -183,26 +164,27 @@ def _sub(a: float | None, b: float | None) -> float | None:
     return a - b
 
 
-def common_indicators(unit: Unit) -> dict[str, float | None]:
+def common_indicators(unit: Unit, rulebook: Rulebook | None = None) -> dict[str, float | None]:
     """The common indicators of a unit, keyed as in :data:`COMMON_INDICATORS` (in order).
 
     Rates are fractions (not rounded); amounts are 万元.  None where an input is missing
-    or a denominator is 0.
+    or a denominator is 0.  Totals are computed from their parts (:mod:`perfxl.computed`).
     """
+    rulebook = rulebook or values(unit).rulebook
     quota = field_number(unit.profile.get("staff_quota"))
     on_post = field_number(unit.profile.get("staff_on_post"))
-    initial, _ = budget_amount(unit, "initial")
-    adjusted, _ = budget_amount(unit, "adjusted")
-    actual, _ = budget_amount(unit, "actual")
-    last, _ = budget_amount(unit, "last_year")
+    initial, _ = budget_amount(unit, "initial", rulebook=rulebook)
+    adjusted, _ = budget_amount(unit, "adjusted", rulebook=rulebook)
+    actual, _ = budget_amount(unit, "actual", rulebook=rulebook)
+    last, _ = budget_amount(unit, "last_year", rulebook=rulebook)
     pub_adj = field_number(_budget_field(unit, "public", "adjusted"))
     pub_act = field_number(_budget_field(unit, "public", "actual"))
-    # 三公经费合计 is a computed row: like 资金总额, fall back to its parts when blank.
-    tp_budget = _three_public_sum(unit, "budget")
-    tp_actual = _three_public_sum(unit, "actual")
-    tp_last = _three_public_sum(unit, "last_year")
-    basic_act, _ = budget_amount(unit, "actual", "basic")
-    basic_last, _ = budget_amount(unit, "last_year", "basic")
+    # 三公经费合计 is a computed row: like 资金总额, the sum of its parts.
+    tp_budget = three_public_amount(unit, "budget", rulebook=rulebook)
+    tp_actual = three_public_amount(unit, "actual", rulebook=rulebook)
+    tp_last = three_public_amount(unit, "last_year", rulebook=rulebook)
+    basic_act, _ = budget_amount(unit, "actual", "basic", rulebook)
+    basic_last, _ = budget_amount(unit, "last_year", "basic", rulebook)
     proj_act = field_number(_budget_field(unit, "project", "actual"))
     proj_last = field_number(_budget_field(unit, "project", "last_year"))
 
@@ -223,33 +205,9 @@ def common_indicators(unit: Unit) -> dict[str, float | None]:
     return out
 
 
-def _parts_sum(unit: Unit, row_key: str, col: str) -> float | None:
-    """A 三公经费 row's amount, or the sum of its parts (recursively) when its own cell is
-    a formula, blank, missing or not calculated; a blank part counts as 0.  None when
-    unusable.  A figure typed over the formula is used as is."""
-    row = unit.three_public.get(row_key)
-    f = row.amount(col) if row is not None else None
-    own = field_number(f)
-    parts = THREE_PUBLIC.row_spec(row_key).parts
-    if own is not None and not (parts and f.formula):  # type: ignore[union-attr]
-        return own
-    if own is None and f is not None and not f.formula and f.status not in ("blank", "missing", "uncalculated"):
-        return None
-    if not parts:
-        return 0.0 if f is not None and f.status == "blank" else None
-    values = [_parts_sum(unit, p, col) for p in parts]
-    if any(v is None for v in values):
-        return own  # a formula whose parts cannot be read: its shown value is all there is
-    return math.fsum(v for v in values if v is not None)
-
-
-def _three_public_sum(unit: Unit, col: str) -> float | None:
-    """三公经费合计 (its cell, or the sum of its parts)."""
-    return _parts_sum(unit, "total", col)
-
-
-def three_public_amount(unit: Unit, col: str, row_key: str = "total") -> float | None:
+def three_public_amount(unit: Unit, col: str, row_key: str = "total",
+                        rulebook: Rulebook | None = None) -> float | None:
     """An amount of 三公经费 (``col``: budget/actual/last_year) as the common indicators
-    use it: a computed row (合计, 公务用车) from its parts when its cell is a formula,
-    blank or not calculated.  None when unknown."""
-    return _parts_sum(unit, row_key, col)
+    use it: a computed row (合计, 公务用车) is what its formula gives from its parts
+    (:mod:`perfxl.computed`).  None when unknown."""
+    return values(unit, rulebook).true(THREE_PUBLIC.name, row_key, col)

@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import struct
+import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from collections import Counter
@@ -65,9 +66,16 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "ods": (".ods",),
 }
 
+# What damaged bytes raise while the guard reads them: the file is then refused (F001).
+# Anything else is a bug in the guard and propagates (F902): never called a damaged file.
+DAMAGED: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, EOFError, OSError, ValueError,
+    NotImplementedError, ET.ParseError,
+)
+
 _DOCTYPE_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
 _ROOT_RE = re.compile(rb"<[A-Za-z_]")
-_DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]+\d+:)?[A-Z]+(\d+)"')
+_DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref\s*=\s*["\'](?:[A-Z]+\d+:)?[A-Z]+(\d+)["\']')
 _SHEET_PART_RE = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _UNIQUE_COUNT_RE = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\buniqueCount\s*=\s*["\'](\d+)')
 
@@ -141,8 +149,8 @@ def examine(path: str | Path, limits: Limits | None = None) -> Inspection:
             _examine_zip(data, ins, limits)
         else:
             ins.refuse(F003(None, None, detail=_sniff(p)))
-    except Exception as e:  # noqa: BLE001 - a guard must never raise on hostile bytes
-        return ins.refuse(F001(None, None, detail=f"{type(e).__name__}: {e}"))
+    except DAMAGED as e:  # bytes that do not make a workbook (a bug in the guard is not one: it propagates)
+        return ins.refuse(F001(None, None, detail=Text(f"{type(e).__name__}: {e}", f"{type(e).__name__}: {e}")))
     if not ins.refused and ins.fmt:
         ext = p.suffix.lower()
         if ext not in FORMATS[ins.fmt]:
@@ -330,7 +338,7 @@ def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
     raw = io.BytesIO(data)
     try:
         zf = _Zip(raw, data)
-    except Exception as e:  # noqa: BLE001 - BadZipFile, NotImplementedError (bad version), OSError…
+    except DAMAGED as e:  # BadZipFile, NotImplementedError (bad version), OSError…
         ins.refuse(F001(None, None, detail=Text(f"压缩结构损坏：{type(e).__name__}: {e}", f"damaged zip: {type(e).__name__}: {e}")))
         return
     with zf:
@@ -418,73 +426,79 @@ def _examine_zip(data: bytes, ins: Inspection, limits: Limits) -> None:
                 tall.extend(_ods_tall_tables(zf, limits))
             if tall:  # name the sheet (the parts are known to be free of DTDs by now)
                 part, rows = tall[0]
-                name = _sheet_names(zf).get(part) if ins.fmt == "xlsx" else part
-                ins.refuse(F007(name, None, expected=limits.max_rows, actual=rows,
-                                sheet_name=name or part))
+                name = _sheet_name(zf, part) if ins.fmt == "xlsx" else part
+                ins.refuse(F007(name, None, expected=limits.max_rows, actual=rows, sheet_name=name or part))
                 return
             if wide:
                 part, ref = wide[0]
-                name = _sheet_names(zf).get(part)
+                name = _sheet_name(zf, part)
                 ins.refuse(F023(name, None, expected=MAX_COLUMNS, actual=ref, sheet_name=name or part))
                 return
-        except (zipfile.BadZipFile, zlib.error, struct.error, OSError, EOFError, ValueError, NotImplementedError) as e:
+        except DAMAGED as e:
             ins.refuse(F001(None, None, detail=Text(f"压缩数据损坏：{type(e).__name__}: {e}", f"damaged zip data: {type(e).__name__}: {e}")))
-        except Exception as e:  # noqa: BLE001 - a guard must never raise on hostile bytes
-            ins.refuse(F001(None, None, detail=Text(f"压缩数据损坏：{type(e).__name__}: {e}", f"damaged zip data: {type(e).__name__}: {e}")))
-
-
-_SHEET_EL_RE = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
-_REL_EL_RE = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
-_ATTR_RE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → worksheet part of an xlsx, best effort (regex over workbook.xml and
-    its rels; call only after :func:`examine` has refused DTDs)."""
+    """Sheet name → worksheet part of an xlsx, from workbook.xml and its relationships
+    (parsed as XML: any quoting, prefix or attribute order).  Call only after
+    :func:`examine` has refused DTDs.  A missing or malformed part raises."""
     return {name: part for part, name in _sheet_names(zf).items()}
 
 
 def _sheet_names(zf: ZipLike) -> dict[str, str]:
-    """Worksheet part → sheet name, best effort (regex over workbook.xml and its rels)."""
-    import html
+    """Worksheet part → sheet name."""
+    import posixpath
 
+    from defusedxml.ElementTree import fromstring
+
+    def local(tag: str) -> str:
+        return tag.rpartition("}")[2]
+
+    targets = {}
+    for el in fromstring(zf.read("xl/_rels/workbook.xml.rels"), forbid_dtd=True).iter():
+        if local(el.tag) == "Relationship" and el.get("Id") is not None:
+            t = (el.get("Target") or "").strip()
+            targets[el.get("Id")] = posixpath.normpath(t.lstrip("/") if t.startswith("/") else "xl/" + t)
+    out = {}
+    for el in fromstring(zf.read("xl/workbook.xml"), forbid_dtd=True).iter():
+        if local(el.tag) != "sheet":
+            continue
+        # The relationship id is the namespaced 'id' (r:id); sheetId is something else.
+        rid = next((v for k, v in el.attrib.items() if k.startswith("{") and local(k) == "id"), None)
+        part = targets.get(rid or "")
+        if part:
+            out[part] = el.get("name") or ""
+    return out
+
+
+def _sheet_name(zf: ZipLike, part: str) -> str | None:
+    """The name of the sheet a part holds, for a refusal; None when the workbook's own
+    parts do not say (they may be what is damaged: the refusal then names the part)."""
     try:
-        targets = {}
-        for m in _REL_EL_RE.finditer(zf.read("xl/_rels/workbook.xml.rels")):
-            a = dict(_ATTR_RE.findall(m.group(1)))
-            t = html.unescape(a.get(b"Target", b"").decode("utf-8"))
-            targets[a.get(b"Id", b"").decode()] = t.lstrip("/") if t.startswith("/") else "xl/" + t
-        out = {}
-        for m in _SHEET_EL_RE.finditer(zf.read("xl/workbook.xml")):
-            a = {k.split(b":")[-1]: v for k, v in _ATTR_RE.findall(m.group(1))}
-            part = targets.get(a.get(b"id", b"").decode())
-            if part:
-                out[part] = html.unescape(a.get(b"name", b"").decode("utf-8"))
-        return out
-    except Exception:  # noqa: BLE001 - names are a nicety; the refusal stands without them
-        return {}
+        return _sheet_names(zf).get(part)
+    except (KeyError, *DAMAGED):
+        return None
 
 
-_ODS_ROWS_REP_RE = re.compile(rb'number-rows-repeated="(\d+)"')
+_ODS_ROWS_REP_RE = re.compile(rb'number-rows-repeated\s*=\s*["\'](\d+)["\']')
+_ODS_COLS_REP_RE = re.compile(rb'columns-repeated\s*=\s*["\'](\d+)["\']')
+_ODS_TABLE_RE = re.compile(rb"<table:table[ \t\r\n>]")
+_ODS_NAME_RE = re.compile(rb'table:name\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 # Filled cells a sheet may expand to (rows × columns after repeats): an ODS row or cell
 # can be 'repeated' a million times in a few bytes, and parsers expand it in memory.
 MAX_CELLS_PER_ROW = 200
 
 
 def _ods_filled_cells(body: bytes) -> int:
-    """Cells with a value in one ODS row body, counting column repeats (bytes ops only:
-    a regex per cell costs ~10 µs, too much for a guard)."""
-    filled = max(body.count(b"office:value-type="), body.count(b"<text:p"))
-    i = body.find(b'columns-repeated="')
-    while i >= 0:
-        lt, gt = body.rfind(b"<", 0, i), body.find(b">", i)
+    """Cells with a value in one ODS row body, counting column repeats (bytes ops, and a
+    regex only over the repeat attributes: a regex per cell costs ~10 µs, too much for a
+    guard)."""
+    filled = max(body.count(b"office:value-type"), body.count(b"<text:p"))
+    for m in _ODS_COLS_REP_RE.finditer(body):
+        lt, gt = body.rfind(b"<", 0, m.start()), body.find(b">", m.end())
         tag = body[lt:gt + 1]
         if b"value-type" in tag or not tag.endswith(b"/>"):
-            q = i + len(b'columns-repeated="')
-            digits = body[q:body.find(b'"', q)]
-            if digits.isdigit():
-                filled += int(digits) - 1
-        i = body.find(b'columns-repeated="', i + 1)
+            filled += int(m.group(1)) - 1
     return filled
 
 
@@ -500,15 +514,11 @@ def _ods_tall_tables(zf: ZipLike, limits: Limits) -> list[tuple[str, int]]:
     except KeyError:
         return []
     out = []
-    starts = []
-    i = data.find(b"<table:table ")
-    while i >= 0:
-        starts.append(i)
-        i = data.find(b"<table:table ", i + 1)
+    starts = [m.start() for m in _ODS_TABLE_RE.finditer(data)]
     for n, t in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(data)
         tag = data[t:data.find(b">", t)]
-        name = re.search(rb'table:name="([^"]*)"', tag)
+        name = _ODS_NAME_RE.search(tag)
         rows = cells = 0
         pos = t
         while True:
@@ -519,7 +529,7 @@ def _ods_tall_tables(zf: ZipLike, limits: Limits) -> list[tuple[str, int]]:
             if j < 0:
                 break
             nxt = data[i + 16:i + 17]
-            if nxt not in (b" ", b">", b"/") or data[j - 1:j] == b"/":
+            if nxt not in (b" ", b"\t", b"\r", b"\n", b">", b"/") or data[j - 1:j] == b"/":
                 pos = j + 1
                 continue  # <table:table-rows>, a row group, or an empty self-closed row
             k = data.find(b"</table:table-row>", j, end)
@@ -536,7 +546,7 @@ def _ods_tall_tables(zf: ZipLike, limits: Limits) -> list[tuple[str, int]]:
                 cells += reps * filled
             pos = k + 1
         if rows > limits.max_rows or cells > limits.max_rows * MAX_CELLS_PER_ROW:
-            label = html.unescape(name.group(1).decode("utf-8", "replace")) if name else "?"
+            label = html.unescape((name.group(1) or name.group(2)).decode("utf-8", "replace")) if name else "?"
             out.append((label, rows))
     return out
 
@@ -546,7 +556,7 @@ def _is_ods(zf: ZipLike, names: set[str]) -> bool:
         try:
             with zf.open("mimetype") as fh:
                 return b"opendocument.spreadsheet" in fh.read(100)
-        except Exception:  # noqa: BLE001 - a damaged mimetype member: not ODS
+        except DAMAGED:  # a damaged mimetype member: not ODS
             return False
     return False
 

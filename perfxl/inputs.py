@@ -43,7 +43,7 @@ SPREADSHEET_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods")
 # Written by a batch into its output folder: which entries of that folder perfxl wrote.
 MARKER = ".perfxl-output.json"
 # What a batch writes, for an output folder whose marker cannot be read.
-_DEFAULT_OUTPUTS = ("汇总表.xlsx", "summary.json", "findings.csv", "annotated/", "reports/")
+_DEFAULT_OUTPUTS = ("汇总表.xlsx", "summary.json", "findings.csv", "annotated/", "reports/", ".perfxl/")
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def _own_output(path: Path) -> Path | None:
 
 
 def _own_reason(folder: Path, names: Iterable[str]) -> tuple[str, str]:
-    shown = sorted(n for n in names if n != MARKER)
+    shown = sorted(n for n in names if not n.startswith("."))  # not the marker, not .perfxl/
     listed = "、".join(shown[:4]) + ("等" if len(shown) > 4 else "")
     listed_en = ", ".join(shown[:4]) + (", …" if len(shown) > 4 else "")
     return (f"perfxl 上次运行的输出（{listed}），不作为输入",
@@ -175,9 +175,16 @@ def discover(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike
     def skip(path: str, reason: tuple[str, str]) -> None:
         skipped.append(Skipped(path, *reason))
 
+    def mine(p: Path) -> bool:
+        """One of this run's outputs: by its name (a link into the published set) or by
+        what it leads to (perfxl.publish keeps the sets in OUTDIR/.perfxl)."""
+        resolved = p.resolve()
+        return (p.parent.resolve() / p.name) in this_run or resolved in this_run or (
+            out is not None and (out / ".perfxl") in resolved.parents)
+
     def consider(p: Path) -> None:
         reason = _skip_reason(p)
-        if reason is None and p.resolve() in this_run:
+        if reason is None and mine(p):
             reason = _own_reason(p.parent, [p.name])
         if reason:
             skip(str(p), reason)
@@ -209,13 +216,13 @@ def discover(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike
             keep = []
             for d in sorted(dirs):
                 dp = rootp / d
-                if dp.resolve() in this_run or (out is not None and dp.resolve() == out):
+                if mine(dp) or (out is not None and dp.resolve() == out):
                     if dp.resolve() == out:
                         skip(str(dp) + os.sep, ("perfxl 的输出文件夹，不作为输入", "perfxl's output folder; never read as input"))
                     else:
                         skip(str(dp) + os.sep, _own_reason(rootp, [d]))
                 elif d.startswith("."):
-                    if not d.startswith(".perfxl-"):  # a run's staging folder: not worth a line
+                    if not d.startswith(".perfxl"):  # perfxl's published sets or a run's staging folder
                         skip(str(dp) + os.sep, ("隐藏文件夹", "hidden folder"))
                 else:
                     keep.append(d)

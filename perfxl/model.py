@@ -227,6 +227,11 @@ class Unit:
     scores: dict[str, ScoreRow] = field(default_factory=dict)  # 自评得分 rows by key
     grade: Field = field(default_factory=Field.absent)
     findings: list = field(default_factory=list)  # list[perfxl.findings.Finding]
+    # Sheets whose table (or form) could not be located — the sheet or its header is
+    # missing: every cell of it is unknown, and so is a sum over its rows.
+    unread: set[str] = field(default_factory=set)
+    # The computed cells worked out over this unit (perfxl.computed.values keeps them here).
+    computed: Any = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str | None:

@@ -20,25 +20,26 @@ How it reads:
    non-blank row.
 4. Each cell is parsed by its kind (:mod:`perfxl.numbers`).  Computed cells (template
    formulas) are read with ``formula=True`` and never trusted; a formula without a
-   cached value — which calamine returns as empty — is found in the sheet XML and reads
-   as ``uncalculated``, never 0.  Formula error values (``#DIV/0!``), which calamine
-   also returns as empty, are found the same way.
+   cached value — which calamine returns as empty — is found in the sheet XML
+   (:mod:`perfxl.xmlprobe`) and reads as ``uncalculated``, never 0.  Formula error values
+   (``#DIV/0!``), which calamine also returns as empty, are found the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import math
 import re
-import zipfile
-from collections.abc import Callable, Collection
+import threading
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from perfxl.findings import Finding
-from perfxl.guards import examine, sheet_parts
+from perfxl.guards import examine
 from perfxl.i18n import Text
 from perfxl.memo import by_identity
 from perfxl.model import (
@@ -66,6 +67,7 @@ from perfxl.numbers import (
     parse_year,
 )
 from perfxl.rulebook import Rulebook, default_rulebook
+from perfxl.rules.run import F901, F904, internal_error
 from perfxl.rules.file import (
     F001,
     F002,
@@ -104,7 +106,6 @@ from perfxl.spec import (
     DEPT,
     GOALS,
     INDICATORS,
-    LEVEL_ROWS,
     PROFILE,
     QUALITATIVE,
     SELF_SCORE,
@@ -117,10 +118,11 @@ from perfxl.spec import (
     TemplateSpec,
     addr,
 )
+from perfxl.xmlprobe import XmlProbe
 
 __all__ = [
-    "read_unit", "read_grids", "read_grids_isolated", "Book", "TooManyRows", "ParserCrashed",
-    "HEADER_SEARCH_ROWS", "ISOLATE_FORMATS",
+    "read_unit", "read_grids", "read_grids_isolated", "read_sheets", "run_isolated", "Book", "Sheets", "Refused",
+    "TooManyRows", "ParserCrashed", "ParserTimedOut", "ParserError", "HEADER_SEARCH_ROWS", "ISOLATE_FORMATS",
 ]
 
 Grid = list[list[Any]]
@@ -158,24 +160,53 @@ class Book:
     names: list[str]
     grids: dict[str, Grid]
     suspect: bool = False  # the probe found uncalculated formulas or error values
-    _probe: _XmlProbe | None = None
+    _probe: XmlProbe | None = None
 
-    def probe(self) -> _XmlProbe | None:
+    def probe(self) -> XmlProbe | None:
         """The sheet-XML probe (xlsx only): formula and error cells calamine hides."""
         if self.fmt != "xlsx":
             return None
         if self._probe is None:
-            self._probe = _XmlProbe(self.path)
+            self._probe = XmlProbe(self.path)
         return self._probe
 
 
 def _open_calamine(path: Path, by_content: bool):
     import python_calamine as pc
 
-    if by_content:
-        with open(path, "rb") as fh:
-            return pc.CalamineWorkbook.from_filelike(fh)
-    return pc.CalamineWorkbook.from_path(str(path))
+    try:
+        if by_content:
+            with open(path, "rb") as fh:
+                return pc.CalamineWorkbook.from_filelike(fh)
+        return pc.CalamineWorkbook.from_path(str(path))
+    except BaseException as e:
+        raise _as_parser_error(e) from e
+
+
+class ParserError(Exception):
+    """The spreadsheet library could not parse the file (a damaged or unsupported file).
+
+    Raised only around the library's own calls (:func:`_as_parser_error`): an exception
+    in perfxl's code is never one — it is a bug, reported as such (F902)."""
+
+    def __init__(self, kind: str, detail: str):
+        super().__init__(f"{kind}: {detail}")
+        self.kind, self.detail = kind, detail
+
+
+def _is_panic(e: BaseException) -> bool:
+    # pyo3 turns a Rust panic into PanicException, which derives from BaseException.
+    return type(e).__name__ == "PanicException"
+
+
+def _as_parser_error(e: BaseException) -> BaseException:
+    """What the parser library raised, as perfxl answers it: the file cannot be parsed
+    (:class:`ParserError`) — except running out of memory, which is its own answer, and
+    interrupts (Ctrl-C, the batch's time limit), which pass through as they are.  Used
+    only around the library's own calls: an exception in perfxl's code is a bug."""
+    if isinstance(e, (MemoryError, TooManyRows)) or not (isinstance(e, Exception) or _is_panic(e)):
+        return e
+    return ParserError(type(e).__name__, str(e)[:300])
 
 
 def read_grids(path: str | Path, *, by_content: bool = False, max_rows: int | None = None,
@@ -185,10 +216,11 @@ def read_grids(path: str | Path, *, by_content: bool = False, max_rows: int | No
 
     ``by_content`` opens the file by its bytes instead of its extension (an .xls renamed
     .xlsx).  A sheet taller than ``max_rows`` raises :class:`TooManyRows` before its
-    cells are turned into Python objects.
+    cells are turned into Python objects.  What the library cannot parse raises
+    :class:`ParserError`.
     """
-    wb = _open_calamine(Path(path), by_content)
-    try:
+    with _workbook(Path(path), by_content) as wb:
+        # The loop between the library's calls only stores their results.
         names = list(wb.sheet_names)
         grids: dict[str, Grid] = {}
         for name in names:
@@ -200,10 +232,71 @@ def read_grids(path: str | Path, *, by_content: bool = False, max_rows: int | No
                 raise TooManyRows(name, h)
             grids[name] = sheet.to_python(skip_empty_area=False)
         return names, grids
+
+
+@contextlib.contextmanager
+def _workbook(path: Path, by_content: bool) -> Iterator[Any]:
+    """An open python-calamine workbook, closed after use; what the library raises while
+    it is used is a :class:`ParserError` (see :func:`_as_parser_error`)."""
+    wb = _open_calamine(path, by_content)
+    try:
+        yield wb
+    except BaseException as e:
+        err = _as_parser_error(e)
+        if err is e:
+            raise
+        raise err from e
     finally:
         close = getattr(wb, "close", None)
         if close:
             close()
+
+
+@dataclass
+class Sheets:
+    """Every sheet of a workbook as values (for a copy of a workbook openpyxl cannot open):
+    names in order, grids, merged ranges ((first row, first col), (last row, last col),
+    0-based) and the names of hidden sheets."""
+
+    names: list[str]
+    grids: dict[str, Grid]
+    merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]
+    hidden: set[str]
+
+
+class Refused(Exception):
+    """The guards refused the file: it must not be parsed (``findings`` say why)."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__("; ".join(f.message() for f in findings) or "refused")
+        self.findings = findings
+
+
+def read_sheets(path: str | Path, rulebook: Rulebook | None = None) -> Sheets:
+    """Every sheet's values through the same guarded read as :func:`read_unit`: the guards
+    first (:class:`Refused`), the row limit (:class:`TooManyRows`), and xls/xlsb/ods in the
+    isolated child with its memory cap and deadline.  Failures raise what
+    :func:`read_grids_isolated` raises."""
+    rulebook = rulebook or default_rulebook()
+    p = Path(path)
+    ins = examine(p, rulebook.limits)
+    if ins.refused or ins.fmt is None:
+        raise Refused(ins.findings)
+    kwargs = {"by_content": not ins.extension_ok, "max_rows": rulebook.limits.max_rows}
+    if ins.fmt in ISOLATE_FORMATS:
+        return run_isolated(_read_sheets, p, timeout=rulebook.limits.timeout_seconds, **kwargs)
+    return _read_sheets(p, **kwargs)
+
+
+def _read_sheets(path: Path, *, by_content: bool, max_rows: int) -> Sheets:
+    names, grids = read_grids(path, by_content=by_content, max_rows=max_rows)
+    with _workbook(path, by_content) as wb:
+        hidden = {m.name for m in wb.sheets_metadata if "hidden" in str(m.visible).lower()}
+        merged = {}
+        for name in names:
+            ranges = getattr(wb.get_sheet_by_name(name), "merged_cell_ranges", None) or []
+            merged[name] = [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in ranges]
+    return Sheets(names, grids, merged, hidden)
 
 
 # Formats parsed in a child process.  The guards cannot vet binary BIFF records (xls,
@@ -215,43 +308,64 @@ _CHILD_MEMORY = 2 << 30  # address space a child parser may add to what the pare
 
 
 class ParserCrashed(Exception):
-    """The isolated parser died (a signal, an abort) or ran out of time."""
+    """The isolated parser died (a signal, an abort): the file cannot be parsed."""
+
+
+class ParserTimedOut(ParserCrashed):
+    """The isolated parser ran past its deadline (and was killed)."""
 
 
 def read_grids_isolated(path: str | Path, *, timeout: float = 60, **kwargs: Any) -> tuple[list[str], dict[str, Grid]]:
     """:func:`read_grids` in a forked child with a memory cap and a deadline.
 
-    The child sends the grids back pickled through a pipe; a child that dies or
-    overruns raises :class:`ParserCrashed`, a :class:`TooManyRows` or parser error in
-    the child is raised again here.  Where ``os.fork`` is missing (Windows) the grids
-    are read in-process.
+    The child sends the grids back pickled through a pipe.  A child that dies raises
+    :class:`ParserCrashed`, one that overruns :class:`ParserTimedOut`; a
+    :class:`TooManyRows`, :class:`ParserError` or :class:`MemoryError` in the child is
+    raised again here, and any other exception in the child (a bug in perfxl) as a
+    RuntimeError.  The child never outlives the caller: it is killed when the caller is
+    interrupted (the batch's time limit, Ctrl-C), dies with its parent process (Linux),
+    and has a CPU-time limit.  Where ``os.fork`` is missing (Windows) the grids are read
+    in-process.
     """
+    return run_isolated(read_grids, path, timeout=timeout, **kwargs)
+
+
+def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float = 60, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` in a forked child (see :func:`read_grids_isolated`); the
+    result must pickle."""
     import os
     import pickle
     import select
     import signal
+    import tempfile
     import time as _time
 
     if not hasattr(os, "fork"):  # pragma: no cover - Windows
-        return read_grids(path, **kwargs)
+        return fn(*args, **kwargs)
     r, w = os.pipe()
+    err = tempfile.TemporaryFile()  # noqa: SIM115 - the child's stderr; closed below
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: parse, send, and leave without running any parent cleanup
         code = 0
         try:
             os.close(r)
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 2)  # a Rust panic message is not for the clerk; the finding says it
+            os.dup2(err.fileno(), 2)  # a Rust panic or allocation message is read by the parent
             import faulthandler
 
             faulthandler.disable()  # a crash here is expected and reported by the parent
+            _bind_to_parent(parent, timeout)
             _cap_memory()
             try:
-                result: tuple = ("ok", read_grids(path, **kwargs))
+                result: tuple = ("ok", fn(*args, **kwargs))
             except TooManyRows as e:
                 result = ("rows", e.sheet, e.rows)
-            except BaseException as e:  # noqa: BLE001 - reported to the parent
-                result = ("error", type(e).__name__, str(e)[:300])
+            except ParserError as e:
+                result = ("parser", e.kind, e.detail)
+            except MemoryError as e:
+                result = ("memory", str(e)[:300])
+            except Exception as e:  # noqa: BLE001 - a bug in perfxl's code: reported to the parent as one
+                result = ("bug", type(e).__name__, str(e)[:300])
             data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(w, "wb") as fh:
                 fh.write(data)
@@ -262,30 +376,71 @@ def read_grids_isolated(path: str | Path, *, timeout: float = 60, **kwargs: Any)
     os.close(w)
     chunks: list[bytes] = []
     deadline = _time.monotonic() + timeout
+    status: int | None = None
     try:
         while True:
             left = deadline - _time.monotonic()
             if left <= 0:
-                os.kill(pid, signal.SIGKILL)
-                raise ParserCrashed(f"读取超时 timed out after {timeout:g} s")
+                raise ParserTimedOut(f"读取超时 timed out after {timeout:g} s")
             ready, _, _ = select.select([r], [], [], left)
             if ready:
                 chunk = os.read(r, 1 << 20)
                 if not chunk:
                     break
                 chunks.append(chunk)
+        _, status = os.waitpid(pid, 0)
     finally:
         os.close(r)
-        _, status = os.waitpid(pid, 0)
+        if status is None:  # interrupted, timed out or failed: the child must not outlive this call
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        err.seek(0)
+        stderr = err.read()[-4000:]
+        err.close()
     if not chunks:
+        if b"memory allocation of" in stderr:  # the Rust allocator gave up: out of memory
+            raise MemoryError(f"解析程序内存不足 the parser ran out of memory ({stderr.decode(errors='replace').strip()[-200:]})")
         sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         raise ParserCrashed(f"解析程序崩溃 the parser crashed ({'signal ' + str(sig) if sig else 'no result'})")
-    result = pickle.loads(b"".join(chunks))
+    result = pickle.loads(b"".join(chunks))  # noqa: S301 - our own child's answer
     if result[0] == "ok":
         return result[1]
     if result[0] == "rows":
         raise TooManyRows(result[1], result[2])
-    raise ParserCrashed(f"{result[1]}: {result[2]}")
+    if result[0] == "parser":
+        raise ParserError(result[1], result[2])
+    if result[0] == "memory":
+        raise MemoryError(result[1])
+    raise RuntimeError(f"{result[1]}: {result[2]}")
+
+
+def _bind_to_parent(parent: int, timeout: float) -> None:
+    """Make a forked child die with its parent (Linux: PR_SET_PDEATHSIG) and stop after
+    a CPU-time limit a little above the deadline (everywhere with rlimits), so that a
+    parser that hangs never outlives a worker killed on time-out."""
+    import os
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # not Linux: the CPU limit below still holds
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    try:
+        import resource
+
+        cpu = int(timeout) + 2
+        soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if hard != resource.RLIM_INFINITY:
+            cpu = min(cpu, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
+    except (ImportError, OSError, ValueError):  # no rlimits here: the parent's kill still stands
+        pass
 
 
 def _cap_memory() -> None:
@@ -351,14 +506,23 @@ _A1_TABLE: list[list[str]] = []
 _A1_ROWS = 4096  # rows kept in the table; beyond, addresses are made on demand
 
 
+_A1_LOCK = threading.Lock()
+
+
 def _a1_row(r: int) -> list[str] | None:
     """The A1 addresses of 0-based row ``r``'s first :data:`_A1_COLS` columns (the table
-    grows to it), or None for a row outside the table."""
+    grows to it), or None for a row outside the table.
+
+    The table is shared by every thread: it only ever grows, one whole row at a time under
+    a lock (two threads growing it at once would append the same row twice and shift every
+    address after it); readers index it without the lock, only below its length."""
     if not 0 <= r < _A1_ROWS:
         return None
-    while len(_A1_TABLE) <= r:
-        n = len(_A1_TABLE) + 1
-        _A1_TABLE.append([addr(n, k + 1) for k in range(_A1_COLS)])
+    if r >= len(_A1_TABLE):
+        with _A1_LOCK:
+            while len(_A1_TABLE) <= r:
+                n = len(_A1_TABLE) + 1
+                _A1_TABLE.append([addr(n, k + 1) for k in range(_A1_COLS)])
     return _A1_TABLE[r]
 
 
@@ -366,151 +530,6 @@ def _a1(row: int, col: int) -> str:
     """1-based row and column → 'B3' (as :func:`perfxl.spec.addr`, from the table)."""
     a1s = _A1_TABLE[row - 1] if 0 < row <= len(_A1_TABLE) else _a1_row(row - 1)
     return a1s[col - 1] if a1s is not None and 0 < col <= _A1_COLS else addr(row, col)
-
-
-# ---------------------------------------------------------------------------
-# The XML probe: formulas without values and error values (xlsx)
-# ---------------------------------------------------------------------------
-
-_CELL_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_R_RE = re.compile(rb'\br="([A-Z]+\d+)"')
-_T_RE = re.compile(rb'\bt="(\w+)"')
-_F_RE = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
-_S_RE = re.compile(rb'\bs="(\d+)"')
-_NUMFMT_RE = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"')
-_CELLXFS_RE = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
-_XF_RE = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
-_NUMFMTID_RE = re.compile(rb'\bnumFmtId="(\d+)"')
-_V_RE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
-
-
-def _uncalculated(formula: bytes, v: re.Match | None, typ: bytes) -> bool:
-    """A formula cell without a cached value.  Excel stores an empty-string result as
-    t="str" with an empty <v>; a formula that can return "" (IF(C6=0,"",…)) with an
-    empty <v> is taken as calculated to empty, since some writers omit t="str"."""
-    if v is None:
-        return True
-    if v.group(1) != b"" or typ == b"str":
-        return False
-    return b'&quot;&quot;' not in formula and b'""' not in formula
-
-
-class _XmlProbe:
-    """Reads a sheet's XML (once, on first need) for the cells calamine shows as empty:
-    formulas with no cached value and error values.  Only asked about empty cells."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._zf: zipfile.ZipFile | None = None
-        self._parts: dict[str, str] | None = None
-        self._cells: dict[str, dict[str, tuple[str, str | None]]] = {}
-        self._data: dict[str, bytes] = {}
-        self._pct_styles: frozenset[int] | None = None
-
-    def close(self) -> None:
-        if self._zf is not None:
-            self._zf.close()
-            self._zf = None
-
-    def _zip(self) -> zipfile.ZipFile:
-        if self._zf is None:
-            self._zf = zipfile.ZipFile(self.path)
-            self._parts = sheet_parts(self._zf)
-        return self._zf
-
-    def _read(self, sheet: str) -> bytes:
-        data = self._data.get(sheet)
-        if data is not None:
-            return data
-        try:
-            zf = self._zip()
-            part = (self._parts or {}).get(sheet)
-            data = zf.read(part) if part else b""
-        except Exception:  # noqa: BLE001 - the probe is best effort; calamine read the file
-            data = b""
-        self._data[sheet] = data
-        return data
-
-    def _percent_styles(self) -> frozenset[int]:
-        """Indices of cell styles (cellXfs) whose number format shows a percentage."""
-        if self._pct_styles is None:
-            ids: set[int] = set()
-            try:
-                xml = self._zip().read("xl/styles.xml")
-                pct_fmts = {9, 10}
-                for m in _NUMFMT_RE.finditer(xml):
-                    code = re.sub(rb'"[^"]*"|\\.|\[[^\]]*\]', b"", m.group(2).replace(b"&quot;", b'"'))
-                    if b"%" in code:
-                        pct_fmts.add(int(m.group(1)))
-                xfs = _CELLXFS_RE.search(xml)
-                if xfs:
-                    for i, x in enumerate(_XF_RE.finditer(xfs.group(1))):
-                        f = _NUMFMTID_RE.search(x.group(1))
-                        if f and int(f.group(1)) in pct_fmts:
-                            ids.add(i)
-            except Exception:  # noqa: BLE001 - best effort: no styles, no percentages
-                pass
-            self._pct_styles = frozenset(ids)
-        return self._pct_styles
-
-    def is_percent(self, sheet: str, a1: str) -> bool:
-        """Whether a cell is formatted as a percentage (Excel stores 95% as 0.95)."""
-        styles = self._percent_styles()
-        if not styles:
-            return False
-        data = self._read(sheet)
-        key = f'r="{a1}"'.encode()
-        i = data.find(key)  # one C-speed search per asked cell, not a parse of the sheet
-        while i >= 0:
-            start = data.rfind(b"<", 0, i)
-            end = data.find(b">", i)
-            tag = data[start:end]
-            if tag[1:3] == b"c " or tag[1:].split(b" ", 1)[0].endswith(b":c"):
-                st = _S_RE.search(tag)
-                return bool(st) and int(st.group(1)) in styles
-            i = data.find(key, i + 1)
-        return False
-
-    def cells(self, sheet: str) -> dict[str, tuple[str, str | None]]:
-        """{A1: ('uncalculated', None) | ('error', '#DIV/0!')} for one sheet."""
-        found = self._cells.get(sheet)
-        if found is not None:
-            return found
-        found = {}
-        data = self._read(sheet)
-        # Visit only the cells that hold a formula or an error: find the marker, then
-        # the start of its enclosing <c> element.
-        starts: set[int] = set()
-        prefixed = b":c " in data  # a namespace prefix on cells (<x:c …>): rare
-        for marker in (b"<f>", b"<f ", b"<f/", b':f>', b":f ", b't="e"'):
-            i = data.find(marker)
-            while i >= 0:
-                lo = max(0, i - 4096)
-                k = data.rfind(b"<c ", lo, i)
-                if prefixed:
-                    j = data.rfind(b":c ", lo, i)
-                    if j > k:
-                        k = data.rfind(b"<", lo, j)
-                if k >= 0:
-                    starts.add(k)
-                i = data.find(marker, i + 1)
-        for k in sorted(starts):
-            m = _CELL_RE.match(data, k)
-            if not m:
-                continue
-            attrs, body = m.group(1), m.group(2) or b""
-            r = _R_RE.search(attrs)
-            if not r:
-                continue
-            t = _T_RE.search(attrs)
-            typ = t.group(1) if t else b"n"
-            v = _V_RE.search(body)
-            if typ == b"e":
-                found[r.group(1).decode()] = ("error", v.group(1).decode() if v else "#VALUE!")
-            elif (f := _F_RE.search(body)) is not None and _uncalculated(f.group(1) or b"", v, typ):
-                found[r.group(1).decode()] = ("uncalculated", None)
-        self._cells[sheet] = found
-        return found
 
 
 # ---------------------------------------------------------------------------
@@ -600,7 +619,7 @@ class _Reader:
         # its budget is 0), for an empty number cell (an error value reads as empty),
         # or for any empty cell once the file is known to hold uncalculated formulas.
         need = (kind in _PROBE_KINDS and (not computed or kind != "rate")) or self.book.suspect
-        loaded = self.book._probe is not None and sheet in self.book._probe._cells  # free to ask
+        loaded = self.book._probe is not None and self.book._probe.loaded(sheet)  # free to ask
         probe = self.book.probe() if need or loaded else None
         hit = probe.cells(sheet).get(a1) if probe else None
         if hit is not None:
@@ -780,14 +799,9 @@ def _locate(rd: _Reader, spec: TableSheet, present: bool, aliases: dict) -> _Tab
 
 
 def _computed_cell(spec: TableSheet, row: RowSpec, col: Column) -> bool:
-    """Whether the template puts a formula here (never an input).  Takes the row and
-    column specs themselves: it is asked for every cell of every fixed table, and
-    looking them up by key each time was a measurable share of reading a file."""
-    if col.computed:
-        return True
-    if row.parts and col.kind in ("amount", "number") and col.key not in row.na:
-        return True
-    return spec is SELF_SCORE and col.key == "self_score" and row.key in LEVEL_ROWS
+    """Whether the cell is computed, never an input: a declared formula cell of the
+    template (:attr:`TableSheet.computed`) or a column the template fills itself."""
+    return col.computed or (row.key, col.key) in spec.computed_cells
 
 
 @by_identity
@@ -838,10 +852,11 @@ def _fixed_rows(rd: _Reader, t: _Table, aliases: dict) -> dict[str, tuple[int | 
         out[row.key] = (r + 1, fields)
     # A probe loaded by a later row also answers for blank computed cells read earlier.
     probe = rd.book._probe
-    if probe is not None and spec.name in probe._cells and probe._cells[spec.name]:
+    hits = probe.cells(spec.name) if probe is not None and probe.loaded(spec.name) else None
+    if hits:
         for _row, fields in out.values():
             for key, f in fields.items():
-                if f.status == "blank" and f.formula and f.cell in probe._cells[spec.name]:
+                if f.status == "blank" and f.formula and f.cell in hits:
                     fields[key] = rd._empty(spec.name, f.cell, True, spec.column(key).kind)
     return out
 
@@ -1116,33 +1131,55 @@ def read_unit(path: str | Path, rulebook: Rulebook | None = None) -> Unit:
         unit.findings.append(F007(e.sheet, None, expected=rulebook.limits.max_rows, actual=e.rows, sheet_name=e.sheet))
         unit.readable = False
         return unit
-    except _FATAL:
-        raise
-    except BaseException as e:  # noqa: BLE001 - any parser failure (a Rust panic is a BaseException) is an unreadable file
-        unit.findings.append(_parser_failure(e))
-        unit.readable = False
-        return unit
+    except ParserTimedOut:
+        return _unreadable(unit, F901(None, None, expected=rulebook.limits.timeout_seconds))
+    except MemoryError as e:
+        return _unreadable(unit, F904(None, None, detail=Text(f"读取时：{e}"[:300], f"while reading: {e}"[:300])))
+    except (ParserError, ParserCrashed) as e:  # the file cannot be parsed
+        return _unreadable(unit, _parser_failure(e))
+    except Exception as e:  # noqa: BLE001 - a bug in perfxl's own code: named as one, never a damaged file
+        return _unreadable(unit, internal_error("read_grids", e))
     book = Book(p, ins.fmt, names, grids)
     rd = _Reader(book, rulebook)
     unit.sheets = tuple(names)
     try:
         _read_book(rd, unit)
-    except _FATAL:
-        raise
-    except BaseException as e:  # noqa: BLE001 - a reader bug (or a parser panic) must not crash a batch
-        unit.findings.append(F001(None, None, detail=Text(f"读取出错：{type(e).__name__}: {e}", f"reader error: {type(e).__name__}: {e}")))
+    except MemoryError as e:
+        unit.findings.append(F904(None, None, detail=Text(f"读取时：{e}"[:300], f"while reading: {e}"[:300])))
+        unit.readable = False
+    except Exception as e:  # noqa: BLE001 - a bug in perfxl's reader: F902 says so (the file may be fine)
+        unit.findings.append(internal_error("read_unit", e))
         unit.readable = False
     finally:
         if book._probe is not None:
             book._probe.close()
-    unit.findings.extend(rd.findings)
+    unit.findings.extend(_without_text_consequences(unit, rd.findings, rulebook))
     unit.findings.extend(rd.uncalculated_findings())
     return unit
 
 
-# What must never be swallowed; everything else a parser throws — including pyo3's
-# PanicException, which derives from BaseException — is a finding.
-_FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
+def _unreadable(unit: Unit, finding: Finding) -> Unit:
+    unit.findings.append(finding)
+    unit.readable = False
+    return unit
+
+
+def _without_text_consequences(unit: Unit, findings: list[Finding], rulebook: Rulebook) -> list[Finding]:
+    """The reader's findings less the error values (V006) that computed cells show only
+    because an input they read holds text: the V001/V002 at that input says it, and a
+    file never calculated — whose formulas show nothing yet — must get the same findings."""
+    if not unit.readable or not any(f.code == "V006" for f in findings):
+        return findings
+    from perfxl.computed import values
+
+    vals = values(unit, rulebook)
+    explained: set[tuple[str, str]] = set()
+    for t in vals.spec.tables:
+        for c in t.computed:
+            f = vals.field(t.name, c.row, c.col)
+            if f is not None and f.cell and f.status == "error" and vals.depends_on_text(t.name, c.row, c.col):
+                explained.add((t.name, f.cell))
+    return [f for f in findings if not (f.code == "V006" and (f.sheet, f.cell) in explained)]
 
 
 @functools.cache
@@ -1154,10 +1191,12 @@ def _template_sheets() -> frozenset[str]:
     )
 
 
-def _parser_failure(e: BaseException) -> Finding:
-    if type(e).__name__ == "PasswordError" or "password" in str(e).lower() or "encrypt" in str(e).lower():
+def _parser_failure(e: ParserError | ParserCrashed) -> Finding:
+    """The finding for a file the parser could not read: encrypted (F002) or damaged (F001)."""
+    kind = e.kind if isinstance(e, ParserError) else ""
+    if kind == "PasswordError" or "password" in str(e).lower() or "encrypt" in str(e).lower():
         return F002(None, None)
-    return F001(None, None, detail=f"{type(e).__name__}: {str(e)[:200]}")
+    return F001(None, None, detail=str(e)[:200])
 
 
 def _read_book(rd: _Reader, unit: Unit) -> None:
@@ -1196,24 +1235,32 @@ def _read_book(rd: _Reader, unit: Unit) -> None:
         if s.name not in present and isinstance(s, (FormSheet, TableSheet)):
             rd.findings.append(F013(s.name, None, sheet_name=s.name))
 
+    def locate(table: TableSheet) -> _Table:
+        t = _locate(rd, table, table.name in present, aliases)
+        if t.header is None:
+            unit.unread.add(table.name)  # its cells are unknown, never empty
+        return t
+
     # Sheets with computed cells first: an empty computed cell is what reveals a file
     # with uncalculated formulas, and then input cells are probed too.
-    t = _locate(rd, BUDGET, BUDGET.name in present, aliases)
+    t = locate(BUDGET)
     for key, (row, f) in _fixed_rows(rd, t, aliases).items():
         unit.budget[key] = BudgetRow(key, BUDGET.row_spec(key).label, row, f["initial"], f["adjusted"], f["actual"],
                                      f["last_year"], f["rate"], f["change"], f["note"])
 
-    t = _locate(rd, THREE_PUBLIC, THREE_PUBLIC.name in present, aliases)
+    t = locate(THREE_PUBLIC)
     for key, (row, f) in _fixed_rows(rd, t, aliases).items():
         unit.three_public[key] = ThreePublicRow(key, THREE_PUBLIC.row_spec(key).label, row, f["budget"], f["actual"],
                                                 f["last_year"], f["batches"], f["persons"])
     unit.car_count = _after_field(rd, t, "car_count", aliases)
 
-    t = _locate(rd, SELF_SCORE, SELF_SCORE.name in present, aliases)
+    t = locate(SELF_SCORE)
     for key, (row, f) in _fixed_rows(rd, t, aliases).items():
         unit.scores[key] = ScoreRow(key, SELF_SCORE.row_spec(key).label, row, f["weight"], f["self_score"])
     unit.grade = _after_field(rd, t, "grade", aliases)
 
+    if PROFILE.name not in present:
+        unit.unread.add(PROFILE.name)
     unit.profile = _read_form(rd, PROFILE, PROFILE.name in present, aliases)
-    unit.goals = _read_goals(rd, _locate(rd, GOALS, GOALS.name in present, aliases))
-    unit.indicators = _read_indicators(rd, _locate(rd, INDICATORS, INDICATORS.name in present, aliases))
+    unit.goals = _read_goals(rd, locate(GOALS))
+    unit.indicators = _read_indicators(rd, locate(INDICATORS))

@@ -16,6 +16,7 @@ are the one place that knows how:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import secrets
@@ -36,6 +37,7 @@ __all__ = [
     "atomic_path",
     "atomic_write_text",
     "atomic_write_bytes",
+    "file_sha256",
 ]
 
 # A spreadsheet evaluates a cell or CSV field that starts with one of these (OWASP's CSV
@@ -184,3 +186,12 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` atomically; returns the path."""
     return atomic_write_bytes(path, text.encode(encoding))
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file's bytes, in hex (read in chunks)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()

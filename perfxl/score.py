@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from perfxl.common import budget_amount, common_indicators, describe_problem, field_number, field_ref
+from perfxl.computed import values
 from perfxl.i18n import Text, tr
 from perfxl.model import Field, Indicator, Unit
 from perfxl.rulebook import LEVEL_KEYS, Rulebook
@@ -390,15 +391,19 @@ def _sum(values: Iterable[float | None]) -> float | None:
     return math.fsum(v for v in vals if v is not None)
 
 
-def _declared(unit: Unit, key: str) -> float | None:
-    row = unit.scores.get(key)
-    return field_number(row.self_score) if row is not None else None
+def _declared(unit: Unit, key: str, rb: Rulebook) -> float | None:
+    """A 自评得分 as the clerk declares it: typed, or what its formula gives (the subtotals
+    and 总分 are SUMIF/SUM formulas, computed here whether or not the file was calculated)."""
+    if key not in unit.scores:
+        return None
+    return values(unit, rb).judged(SELF_SCORE.name, key, "self_score") if key != "budget_execution" \
+        else field_number(unit.scores[key].self_score)
 
 
 def _execution(unit: Unit, rb: Rulebook, reasons: list[Text], notes: list[Text]) -> ExecutionScore:
     w = rb.weight("预算执行率")
-    adjusted, note_a = budget_amount(unit, "adjusted")
-    actual, note_b = budget_amount(unit, "actual")
+    adjusted, note_a = budget_amount(unit, "adjusted", rulebook=rb)
+    actual, note_b = budget_amount(unit, "actual", rulebook=rb)
     notes.extend(n for n in (note_a, note_b) if n)
     row = unit.budget.get("total")
 
@@ -448,7 +453,7 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
 
     levels: dict[str, LevelScore] = {}
     for label, key in LEVEL_KEYS.items():
-        declared = _declared(unit, key)
+        declared = _declared(unit, key, rulebook)
         if key == "budget_execution":
             levels[label] = LevelScore(label, rulebook.weight(label), execution.score, declared, declared)
             continue
@@ -470,18 +475,16 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
         total = _r2(total)
     grade = rulebook.grade(total) if total is not None else None
 
-    self_total = _declared(unit, "total")
-    if self_total is None:
-        self_total = _sum(lv.declared_self for lv in levels.values())
-        if self_total is not None:
-            row = unit.scores.get("total")
-            cell = row.self_score if row is not None else None
-            ref = field_ref(cell, SELF_SCORE.name,
-                            cell.cell if cell is not None and cell.cell else SELF_SCORE.cell("total", "self_score"))
-            p = describe_problem(cell)
-            notes.append(Text(f"{ref} 总分自评得分{p}，按各项自评得分之和 {self_total:.2f} 计",
-                              f"{ref} total self-score {p.en}; the sum of the parts' self-scores, "
-                              f"{self_total:.2f}, is used"))
+    self_total = _declared(unit, "total", rulebook)
+    row = unit.scores.get("total")
+    cell = row.self_score if row is not None else None
+    if self_total is not None and (cell is None or not cell.ok):
+        ref = field_ref(cell, SELF_SCORE.name,
+                        cell.cell if cell is not None and cell.cell else SELF_SCORE.cell("total", "self_score"))
+        p = describe_problem(cell)
+        notes.append(Text(f"{ref} 总分自评得分{p}，按各项自评得分之和 {self_total:.2f} 计",
+                          f"{ref} total self-score {p.en}; the sum of the parts' self-scores, "
+                          f"{self_total:.2f}, is used"))
     self_grade = unit.grade.value if unit.grade.ok and isinstance(unit.grade.value, str) else None
 
     return ScoreCard(
@@ -494,7 +497,7 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
         execution=execution,
         levels=levels,
         indicators=scores,
-        common=common_indicators(unit),
+        common=common_indicators(unit, rulebook),
         notes=notes,
         rulebook_id=rulebook.id,
     )

@@ -11,6 +11,12 @@ follow a table (``公务用车保有量（辆）``, ``自评等级``) sit one bl
 
 A second kind of workbook (项目支出绩效自评表) will come; :class:`TemplateSpec` holds one kind
 and :data:`SPECS` maps a template id to its spec.
+
+Computed cells (the template's formulas) are data too: each table lists its
+:class:`Computed` cells — what each one is (a sum of parts, a ratio or difference of two
+columns, a SUMIF of a free table's column) and which rule reports a value typed over it.
+:mod:`perfxl.computed` evaluates them over a read unit, so that a workbook whose formulas
+were never calculated is judged exactly like one Excel saved.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ __all__ = [
     "TableSheet",
     "TextSheet",
     "TemplateSpec",
+    "Computed",
+    "ColumnSum",
     "DEPT",
     "SPECS",
     "col_letter",
@@ -40,6 +48,8 @@ __all__ = [
     "UNIT_TYPES",
     "GRADES",
     "QUALITATIVE",
+    "FIRST_YEAR",
+    "year_range",
 ]
 
 # What a cell holds, which decides how the reader parses it and how the writer formats it.
@@ -75,6 +85,17 @@ COMPLETIONS: tuple[str, ...] = ("达成年度指标", "部分达成年度指标�
 QUALITATIVE = "定性"
 
 GRADES: tuple[str, ...] = ("优", "良", "中", "差")
+
+# The evaluation years a workbook may be for (DOMAIN.md: a 评价年度 before 2015 or after
+# the current year is refused).
+FIRST_YEAR = 2015
+
+
+def year_range() -> tuple[int, int]:
+    """The evaluation years a workbook may be for: 2015 to the current year."""
+    import time
+
+    return FIRST_YEAR, time.localtime().tm_year
 
 
 def col_letter(index: int) -> str:
@@ -150,6 +171,52 @@ class RowSpec:
 
 
 @dataclass(frozen=True)
+class ColumnSum:
+    """The sum of one column of a free table (``sheet``), over the rows whose ``where``
+    column holds ``equals`` — a SUMIF — or over every row when ``where`` is empty."""
+
+    sheet: str
+    col: str
+    where: str = ""
+    equals: str = ""
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A computed cell of a fixed table: a template formula that perfxl evaluates itself.
+
+    ``op`` over ``args`` (``(row key, column key)`` cells of the same table):
+
+    * ``sum``: the args plus, with ``over``, a column of a free table (SUMIF);
+    * ``ratio``: args[0] ÷ args[1]; the cell shows blank when args[1] is 0
+      (the template writes ``IF(C4=0,"",D4/C4)``);
+    * ``diff``: args[0] − args[1].
+
+    A SUM skips cells holding text, as Excel and LibreOffice do.  ``code`` is the rule that
+    reports a number shown in the cell that is not what the formula gives (typed over it).
+    """
+
+    row: str
+    col: str
+    op: Literal["sum", "ratio", "diff"]
+    args: tuple[tuple[str, str], ...] = ()
+    over: ColumnSum | None = None
+    code: str = ""
+
+
+def sums_of_parts(rows: tuple["RowSpec", ...], cols: tuple[str, ...], code: str) -> tuple[Computed, ...]:
+    """A SUM over its parts for every row with ``parts``, in each of ``cols``."""
+    return tuple(Computed(r.key, c, "sum", tuple((p, c) for p in r.parts), code=code)
+                 for r in rows if r.parts for c in cols)
+
+
+def per_row(rows: tuple["RowSpec", ...], col: str, op: Literal["ratio", "diff"], a: str, b: str,
+            code: str) -> tuple[Computed, ...]:
+    """``col`` = ``a`` op ``b`` on every row (执行率, 较上年增减)."""
+    return tuple(Computed(r.key, col, op, ((r.key, a), (r.key, b)), code=code) for r in rows if col not in r.na)
+
+
+@dataclass(frozen=True)
 class FormSheet:
     """A sheet of labelled values."""
 
@@ -184,6 +251,8 @@ class TableSheet:
     ``rows`` is empty for a table of free rows (goals, indicators); ``blank_rows`` is then
     how many input rows the template offers.  ``after`` holds form rows below the table.
     ``balances`` lists (total, parts) identities that must hold in every amount column.
+    ``computed`` lists the table's formula cells (see :class:`Computed`).  ``model`` names
+    the attribute of :class:`perfxl.model.Unit` that holds the table's rows.
     """
 
     name: str
@@ -195,6 +264,8 @@ class TableSheet:
     balances: tuple[tuple[str, tuple[str, ...]], ...] = ()
     header_row: int = 3
     note: str = ""
+    computed: tuple[Computed, ...] = ()
+    model: str = ""
 
     @property
     def first_row(self) -> int:
@@ -267,6 +338,11 @@ class TableSheet:
     def header(self) -> tuple[str, ...]:
         return tuple(c.label for c in self.columns)
 
+    @cached_property
+    def computed_cells(self) -> dict[tuple[str, str], Computed]:
+        """(row key, column key) → its declaration, for every computed cell of the table."""
+        return {(c.row, c.col): c for c in self.computed}
+
 
 @dataclass(frozen=True)
 class TextSheet:
@@ -289,7 +365,7 @@ class TemplateSpec:
     sheets: tuple[Sheet, ...]
     meta_sheet: str = "_perfxl"
     # Keys of the hidden meta sheet, in order (label in A, value in B).
-    meta_keys: tuple[str, ...] = ("template_id", "template_version", "rulebook_id", "perfxl_version")
+    meta_keys: tuple[str, ...] = ("template_id", "template_version", "rulebook_id", "perfxl_version", "year")
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def sheet(self, name: str) -> Sheet:
@@ -308,6 +384,16 @@ class TemplateSpec:
             return -1
         names = self.sheet_names
         return names.index(name) if name in names else len(names)
+
+    @property
+    def tables(self) -> tuple[TableSheet, ...]:
+        return tuple(s for s in self.sheets if isinstance(s, TableSheet))
+
+    def table(self, name: str) -> TableSheet:
+        s = self.sheet(name)
+        if not isinstance(s, TableSheet):
+            raise KeyError(name)
+        return s
 
     def sheet_title(self, sheet: Sheet, year: int | None) -> str:
         """Row-1 title, e.g. '2023年度部门整体支出绩效自评表 — 预算执行'."""
@@ -344,6 +430,17 @@ PROFILE = FormSheet(
 )
 
 _AMOUNT_COLS = ("initial", "adjusted", "actual", "last_year")
+_BUDGET_ROWS = (
+    RowSpec("total", "资金总额", parts=("general", "fund", "special", "other"), label_en="Total funds"),
+    RowSpec("general", "一般公共预算拨款", indent=1, label_en="General budget funds"),
+    RowSpec("fund", "政府性基金预算拨款", indent=1, label_en="Government fund budget"),
+    RowSpec("special", "专户管理非税收入拨款", indent=1, label_en="Special-account non-tax income"),
+    RowSpec("other", "其他资金", indent=1, label_en="Other funds"),
+    RowSpec("basic", "基本支出", parts=("staff", "public"), label_en="Basic spending"),
+    RowSpec("staff", "人员经费", indent=1, label_en="Staff costs"),
+    RowSpec("public", "公用经费", indent=1, label_en="Running costs"),
+    RowSpec("project", "项目支出", label_en="Project spending"),
+)
 
 BUDGET = TableSheet(
     name="预算执行",
@@ -359,24 +456,31 @@ BUDGET = TableSheet(
         Column("change", "较上年增减", "amount", computed=True, label_en="change on last year"),
         Column("note", "偏差说明", "text", width=40),
     ),
-    rows=(
-        RowSpec("total", "资金总额", parts=("general", "fund", "special", "other"), label_en="Total funds"),
-        RowSpec("general", "一般公共预算拨款", indent=1, label_en="General budget funds"),
-        RowSpec("fund", "政府性基金预算拨款", indent=1, label_en="Government fund budget"),
-        RowSpec("special", "专户管理非税收入拨款", indent=1, label_en="Special-account non-tax income"),
-        RowSpec("other", "其他资金", indent=1, label_en="Other funds"),
-        RowSpec("basic", "基本支出", parts=("staff", "public"), label_en="Basic spending"),
-        RowSpec("staff", "人员经费", indent=1, label_en="Staff costs"),
-        RowSpec("public", "公用经费", indent=1, label_en="Running costs"),
-        RowSpec("project", "项目支出", label_en="Project spending"),
-    ),
+    rows=_BUDGET_ROWS,
     balances=(
         ("total", ("general", "fund", "special", "other")),
         ("total", ("basic", "project")),
         ("basic", ("staff", "public")),
     ),
+    # 资金总额 and 基本支出 are SUMs of their parts; 执行率 and 较上年增减 formulas on every row.
+    computed=(
+        *sums_of_parts(_BUDGET_ROWS, _AMOUNT_COLS, "B001"),
+        *per_row(_BUDGET_ROWS, "rate", "ratio", "actual", "adjusted", "B002"),
+        *per_row(_BUDGET_ROWS, "change", "diff", "actual", "last_year", "B002"),
+    ),
+    model="budget",
 )
 BUDGET_AMOUNT_COLS = _AMOUNT_COLS
+
+THREE_PUBLIC_AMOUNT_COLS = ("budget", "actual", "last_year")
+_THREE_PUBLIC_ROWS = (
+    RowSpec("total", "三公经费合计", parts=("abroad", "reception", "cars"), na=("batches", "persons"), label_en="Three-public total"),
+    RowSpec("abroad", "因公出国（境）费", indent=1, label_en="Overseas trips"),
+    RowSpec("reception", "公务接待费", indent=1, label_en="Official hospitality"),
+    RowSpec("cars", "公务用车购置及运行维护费", parts=("car_purchase", "car_maint"), na=("batches", "persons"), indent=1, label_en="Official cars (purchase and running)"),
+    RowSpec("car_purchase", "公务用车购置费", na=("batches", "persons"), indent=2, label_en="Car purchase"),
+    RowSpec("car_maint", "公务用车运行维护费", na=("batches", "persons"), indent=2, label_en="Car running costs"),
+)
 
 THREE_PUBLIC = TableSheet(
     name="三公经费",
@@ -390,21 +494,15 @@ THREE_PUBLIC = TableSheet(
         Column("batches", "批次（团组）数", "int", width=14),
         Column("persons", "人次", "int"),
     ),
-    rows=(
-        RowSpec("total", "三公经费合计", parts=("abroad", "reception", "cars"), na=("batches", "persons"), label_en="Three-public total"),
-        RowSpec("abroad", "因公出国（境）费", indent=1, label_en="Overseas trips"),
-        RowSpec("reception", "公务接待费", indent=1, label_en="Official hospitality"),
-        RowSpec("cars", "公务用车购置及运行维护费", parts=("car_purchase", "car_maint"), na=("batches", "persons"), indent=1, label_en="Official cars (purchase and running)"),
-        RowSpec("car_purchase", "公务用车购置费", na=("batches", "persons"), indent=2, label_en="Car purchase"),
-        RowSpec("car_maint", "公务用车运行维护费", na=("batches", "persons"), indent=2, label_en="Car running costs"),
-    ),
+    rows=_THREE_PUBLIC_ROWS,
     after=(FormField("car_count", "公务用车保有量（辆）", "int", True),),
     balances=(
         ("total", ("abroad", "reception", "cars")),
         ("cars", ("car_purchase", "car_maint")),
     ),
+    computed=sums_of_parts(_THREE_PUBLIC_ROWS, THREE_PUBLIC_AMOUNT_COLS, "S001"),
+    model="three_public",
 )
-THREE_PUBLIC_AMOUNT_COLS = ("budget", "actual", "last_year")
 
 GOALS = TableSheet(
     name="绩效目标",
@@ -416,6 +514,7 @@ GOALS = TableSheet(
         Column("result", "实际完成情况", "text", width=50),
     ),
     blank_rows=10,
+    model="goals",
 )
 
 INDICATORS = TableSheet(
@@ -436,10 +535,21 @@ INDICATORS = TableSheet(
         Column("reason", "偏差原因分析及改进措施", "text", width=36),
     ),
     blank_rows=100,
+    model="indicators",
 )
 # A hidden helper column right of the indicator table carries each row's 一级指标 down
 # merged or blank cells, so the 自评得分 SUMIF formulas stay right when a clerk merges.
 INDICATOR_LEVEL1_HELPER_COL = len(INDICATORS.columns) + 2  # one empty column between
+
+# 自评得分 rows whose self-score is the SUMIF of indicator self-scores of that 一级指标.
+LEVEL_ROWS: dict[str, str] = {"output": "产出指标", "benefit": "效益指标", "satisfaction": "满意度指标"}
+_SELF_SCORE_ROWS = (
+    RowSpec("budget_execution", "预算执行率"),
+    RowSpec("output", "产出指标"),
+    RowSpec("benefit", "效益指标"),
+    RowSpec("satisfaction", "满意度指标"),
+    RowSpec("total", "总分", parts=("budget_execution", "output", "benefit", "satisfaction")),
+)
 
 SELF_SCORE = TableSheet(
     name="自评得分",
@@ -450,17 +560,18 @@ SELF_SCORE = TableSheet(
         Column("weight", "分值", "number", computed=True),
         Column("self_score", "自评得分", "number"),
     ),
-    rows=(
-        RowSpec("budget_execution", "预算执行率"),
-        RowSpec("output", "产出指标"),
-        RowSpec("benefit", "效益指标"),
-        RowSpec("satisfaction", "满意度指标"),
-        RowSpec("total", "总分", parts=("budget_execution", "output", "benefit", "satisfaction")),
-    ),
+    rows=_SELF_SCORE_ROWS,
     after=(FormField("grade", "自评等级", "choice", True, GRADES),),
+    computed=(
+        # Each 一级指标's 自评得分: SUMIF of the indicators' 自评得分 by 一级指标 (the template
+        # carries 一级指标 down merged cells in a hidden column for it).
+        *(Computed(key, "self_score", "sum", over=ColumnSum(INDICATORS.name, "self_score", "level1", level), code="T002")
+          for key, level in LEVEL_ROWS.items()),
+        Computed("total", "self_score", "sum", tuple((p, "self_score") for p in _SELF_SCORE_ROWS[-1].parts), code="T003"),
+        Computed("total", "weight", "sum", tuple((p, "weight") for p in _SELF_SCORE_ROWS[-1].parts), code="T005"),
+    ),
+    model="scores",
 )
-# 自评得分 rows whose self-score is the SUMIF of indicator self-scores of that 一级指标.
-LEVEL_ROWS: dict[str, str] = {"output": "产出指标", "benefit": "效益指标", "satisfaction": "满意度指标"}
 
 DEPT = TemplateSpec(
     template_id="perfxl.dept-self-eval",

@@ -180,15 +180,15 @@ class SummaryRow:
             f = unit.profile.get(key)
             if f is not None and f.cell:
                 row.cells[key] = f.cell
-        try:
-            from perfxl.common import budget_amount, common_indicators
+        from perfxl.common import budget_amount, common_indicators
 
-            row.budget = _round(budget_amount(unit, "adjusted")[0])
-            row.actual = _round(budget_amount(unit, "actual")[0])
-            row.common = {k: (None if v is None else round(v, 6)) for k, v in common_indicators(unit).items()}
-        except Exception:  # noqa: BLE001 - a summary row never fails on a figure it cannot compute
-            pass
         card = report.score
+        # Figures that cannot be computed are None (shown blank), never a guess; an
+        # exception here is a bug and is reported as such (F902) by the batch.
+        row.budget = _round(budget_amount(unit, "adjusted")[0])
+        row.actual = _round(budget_amount(unit, "actual")[0])
+        common = card.common if card is not None else common_indicators(unit)
+        row.common = {k: (None if v is None else round(v, 6)) for k, v in common.items()}
         if card is not None:
             row.rate = _round(card.execution.rate, 6) if card.execution is not None else None
             row.total, row.grade = _round(card.total), card.grade

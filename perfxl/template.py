@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from perfxl import __version__
+from perfxl.errors import UsageError
 from perfxl.layout import FOOTER, column_width, is_landscape, row_height, wrapped_lines
+from perfxl.numbers import parse_year
 from perfxl.rulebook import LEVEL_KEYS, Rulebook, default_rulebook
 from perfxl.safe import atomic_path
 from perfxl.spec import (
@@ -41,6 +43,7 @@ from perfxl.spec import (
     TableSheet,
     addr,
     col_letter,
+    year_range,
 )
 
 __all__ = ["write_template", "write_workbook", "instructions_lines", "default_year"]
@@ -293,8 +296,18 @@ def write_template(path: str | Path, *, year: int | None = None, rulebook: Ruleb
     """Write the blank workbook the bureau hands out; returns the path written.
 
     ``year`` defaults to last calendar year; ``rulebook`` (default: the shipped one)
-    fills the 分值 column of 自评得分 and the scoring text of 填报说明.
+    fills the 分值 column of 自评得分 and the scoring text of 填报说明.  Raises
+    :class:`~perfxl.errors.UsageError` for a year outside 2015…the current year (a
+    self-evaluation is of a year that has begun) and for a path not ending in ``.xlsx``
+    (the file is an xlsx workbook whatever it is called).
     """
+    first, last = year_range()
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not first <= year <= last):
+        raise UsageError(f"--year {year}: 评价年度应在 {first} 至 {last} 年之间 / the evaluation year must be "
+                         f"between {first} and {last}")
+    if Path(path).suffix.lower() != ".xlsx":
+        raise UsageError(f"模板文件名须以 .xlsx 结尾（得到 {Path(path).name}）/ the template is an .xlsx workbook: "
+                         f"name it *.xlsx", path=str(path))
     return write_workbook(path, None, year=year, rulebook=rulebook, cached=False)
 
 
@@ -345,8 +358,8 @@ def write_workbook(
     _check_keys(data)
     profile = dict(data.get("profile") or {})
     if year is None:
-        py = profile.get("year")
-        year = py if isinstance(py, int) and not isinstance(py, bool) else default_year()
+        py = parse_year(profile.get("year")) if profile.get("year") is not None else None
+        year = py.value if py is not None and py.status == "ok" else default_year()
     if "year" not in profile:
         profile["year"] = year
     if data.get("profile") is None and not data:
@@ -377,7 +390,7 @@ def write_workbook(
         _write_goals(book, year, data.get("goals") or [])
         n_ind = _write_indicators(book, year, data.get("indicators") or [], merge_levels)
         _write_self_score(book, year, rb, data.get("scores") or {}, data.get("grade"), n_ind)
-        _write_meta(book, rb)
+        _write_meta(book, rb, year)
         book.flush()
         book.sheets[INSTRUCTIONS.name].activate()
         wb.close()
@@ -774,7 +787,7 @@ def _write_self_score(book: _Book, year: int, rb: Rulebook, scores: Mapping[str,
     _protect(book, name)
 
 
-def _write_meta(book: _Book, rb: Rulebook) -> None:
+def _write_meta(book: _Book, rb: Rulebook, year: int) -> None:
     name = DEPT.meta_sheet
     ws = book.add_sheet(name)
     values = {
@@ -782,6 +795,7 @@ def _write_meta(book: _Book, rb: Rulebook) -> None:
         "template_version": DEPT.version,
         "rulebook_id": rb.id,
         "perfxl_version": __version__,
+        "year": year,  # the workbook is for this year: a 评价年度 that differs is refused (P008)
     }
     for i, key in enumerate(DEPT.meta_keys, 1):
         book.put(name, i, 1, key)

@@ -407,16 +407,73 @@ def assert_unit_well_formed(unit: Any) -> None:
         assert any(f.code.startswith("F") and f.severity is Severity.ERROR for f in unit.findings)
 
 
+# The functions that call into the parser library (python-calamine) inside the reader's
+# ``_parsing`` boundary: an exception raised there is the library's answer about the file.
+PARSER_BOUNDARY = frozenset({"_open_calamine", "read_grids"})
+
+
+def own_code_problems(causes: list[BaseException | None]) -> list[str]:
+    """The F001s (file unreadable) whose cause is an exception in perfxl's own code: a bug
+    told to the clerk as a damaged file.  ``causes`` holds the exception being handled when
+    each F001 was made (None for an F001 made without one)."""
+    from perfxl.reader import ParserCrashed, ParserError
+
+    problems = []
+    for exc in causes:
+        if exc is None or isinstance(exc, ParserCrashed):
+            continue  # the guards' or the isolated parser's own answer
+        root = exc.__cause__ if isinstance(exc, ParserError) else exc
+        if root is None:
+            continue  # the isolated parser's answer, sent back from its process
+        tb = root.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        frame = tb.tb_frame if tb is not None else None
+        module = frame.f_globals.get("__name__", "") if frame is not None else ""
+        if not isinstance(exc, ParserError) or (module.startswith("perfxl") and
+                                                 frame.f_code.co_name not in PARSER_BOUNDARY):
+            where = f"{module}.{frame.f_code.co_name}:{tb.tb_lineno}" if frame is not None else "?"
+            problems.append(f"F001 from {type(root).__name__}: {root} raised in perfxl's own code ({where})")
+    return problems
+
+
+@contextlib.contextmanager
+def recording_f001() -> Any:
+    """Record, for each F001 the reader makes, the exception it was handling."""
+    import sys
+
+    import perfxl.reader as reader
+
+    real = reader.F001
+    causes: list[BaseException | None] = []
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        causes.append(sys.exc_info()[1])
+        return real(*args, **kwargs)
+
+    reader.F001 = recording
+    try:
+        yield causes
+    finally:
+        reader.F001 = real
+
+
 def check_mutant(path: Path) -> Any:
-    """Run the library over one mutated file and assert the invariants; the report."""
+    """Run the library over one mutated file and assert the invariants; the report.
+
+    Beyond a well-formed report: no F001 may come from an exception in perfxl's own code
+    (a bug in the reader is F902, which :func:`finding_problems` refuses too)."""
     from perfxl.check import CheckOptions, check_file
     from perfxl.reader import read_unit
     from perfxl.rulebook import default_rulebook
 
     rulebook = default_rulebook()
-    assert_unit_well_formed(read_unit(path, rulebook=rulebook))
-    report = check_file(path, CheckOptions(rulebook=rulebook))
+    with recording_f001() as causes:
+        assert_unit_well_formed(read_unit(path, rulebook=rulebook))
+        report = check_file(path, CheckOptions(rulebook=rulebook))
     assert_well_formed(report, path)
+    problems = own_code_problems(causes)
+    assert not problems, problems
     return report
 
 

@@ -263,3 +263,38 @@ def test_added_sheets_are_styled_per_cell(faulty: Path, tmp_path: Path) -> None:
     body = next(r for r in range(5, total) if ws.cell(r, 3).value)
     assert not ws.cell(body, 3).font.b and ws.cell(body, 3).alignment.wrap_text
     assert ws.cell(body, 3).fill.fill_type is None
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_an_xls_copy_is_read_through_the_readers_isolated_guarded_read(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The values of an .xls are parsed in the reader's isolated child, not in this
+    process: a parser that aborts, hangs or finds too many rows costs the copy (F903 in a
+    batch), never the process, and the row limit holds as it does for checking."""
+    import dataclasses
+    import os
+    import time
+
+    import perfxl.reader as reader
+    from perfxl.annotate import AnnotateError
+
+    src = next(iter(sorted(FORMATS.glob("*.xls"))))
+    report = check_file(src, _options())
+    assert report.readable
+    rb = default_rulebook()
+
+    few_rows = dataclasses.replace(rb, limits=dataclasses.replace(rb.limits, max_rows=50))
+    with pytest.raises(AnnotateError, match="TooManyRows"):
+        annotate(report, tmp_path / "rows.xlsx", rulebook=few_rows)
+
+    monkeypatch.setattr(reader, "read_grids", lambda *a, **k: os.abort())  # calamine aborting
+    with pytest.raises(AnnotateError, match="crashed"):
+        annotate(report, tmp_path / "abort.xlsx", rulebook=rb)
+
+    monkeypatch.setattr(reader, "read_grids", lambda *a, **k: time.sleep(30))
+    quick = dataclasses.replace(rb, limits=dataclasses.replace(rb.limits, timeout_seconds=1))
+    started = time.monotonic()
+    with pytest.raises(AnnotateError, match="timed out"):
+        annotate(report, tmp_path / "hang.xlsx", rulebook=quick)
+    assert time.monotonic() - started < 10
+    assert not any(tmp_path.glob("*.xlsx"))

@@ -41,6 +41,29 @@ def misbehaving_worker(task: Task) -> Any:
     return process_file(task)
 
 
+def hung_parser_worker(task: Task) -> Any:
+    """process_file with a parser that hangs: the forked parser child writes its pid and
+    its parent's (the worker's) next to the input, then sleeps."""
+    import perfxl.reader as reader
+
+    def hang(*a: Any, **k: Any) -> None:
+        Path(task.abspath + ".pids").write_text(f"{os.getpid()} {os.getppid()}")
+        time.sleep(60)
+
+    real, reader.read_grids = reader.read_grids, hang
+    try:
+        return process_file(task)
+    finally:  # with jobs=1 this runs in the test's own process
+        reader.read_grids = real
+
+
+def failing_second_pass_worker(task: Task) -> Any:
+    """process_file, but writing the copy again with the cross-file findings fails."""
+    if task.extra:
+        raise OSError("disk full")
+    return process_file(task)
+
+
 # --- helpers ---------------------------------------------------------------------------
 
 
@@ -124,7 +147,8 @@ def test_batch_completes_around_a_corrupt_file_and_skips_the_lock_file(inbox: Pa
     assert bad.note.startswith("F0")  # the reader's reason, with its code
     assert result.rows[-1] is bad  # unreadable files sort last
     assert sorted(p.name for p in (out / "annotated").iterdir()) == ["桃源县科协.xlsx", "第二单位.xlsx"]
-    assert {p.name for p in out.iterdir()} == {"annotated", "汇总表.xlsx", "summary.json", "findings.csv", MARKER}
+    assert {p.name for p in out.iterdir()} == {"annotated", "汇总表.xlsx", "summary.json", "findings.csv", MARKER,
+                                               ".perfxl"}
 
     # The summary's rows are the reports' figures.
     lines = {line["文件"]: line for line in _summary_lines(out)}
@@ -174,8 +198,8 @@ def test_rerun_replaces_outputs_and_drops_stale_copies(inbox: Path, tmp_path: Pa
     second = run_batch([inbox], out, BatchOptions(jobs=1))
     assert len(second.rows) == len(first.rows) - 1
     assert [p.name for p in (out / "annotated").iterdir()] == ["桃源县科协.xlsx"]
-    assert sorted(p.name for p in out.iterdir()) == sorted(["annotated", "汇总表.xlsx", "summary.json", "findings.csv",
-                                                            MARKER])
+    assert sorted(p.name for p in out.iterdir()) == sorted([".perfxl", "annotated", "汇总表.xlsx", "summary.json",
+                                                            "findings.csv", MARKER])
     assert any("输出" in s.reason for s in second.skipped)
     assert len(_summary_lines(out)) == 2
 
@@ -254,6 +278,93 @@ def test_the_same_unit_twice_is_a_batch_finding(seed_data: dict[str, Any], make_
         assert ("X001" in listed) is flagged, (name, listed)
         comment = wb[PROFILE.name][PROFILE.cell("credit_code")].comment
         assert (comment is not None and "X001" in comment.text) is flagged
+
+
+def _gone(pid: int, within: float = 5.0) -> bool:
+    """True when process ``pid`` has ended (or is a zombie waiting for init) within ``within`` s."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir() or not hasattr(os, "fork"), reason="needs /proc and fork")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_no_process_outlives_a_batch_with_a_hung_parser(tmp_path: Path, jobs: int) -> None:
+    """The worker killed on time-out (jobs 2) or the time limit raised in this process
+    (jobs 1) takes the forked xls parser with it: no perfxl process is left behind."""
+    xls = Path(__file__).parent / "data" / "formats" / "000_桃源县科学技术协会.xls"
+    (tmp_path / "in").mkdir()
+    src = tmp_path / "in" / "hang.xls"
+    src.write_bytes(xls.read_bytes())
+    started = time.monotonic()
+    result = run_batch([src], tmp_path / "out", BatchOptions(jobs=jobs, timeout=3, worker=hung_parser_worker))
+    assert time.monotonic() - started < 30
+    assert result.rows[0].note.startswith("F901"), result.rows[0].note
+    parser, worker = map(int, Path(str(src) + ".pids").read_text().split())
+    assert _gone(parser), f"parser process {parser} outlived the batch"
+    if jobs > 1:
+        assert _gone(worker), f"worker process {worker} outlived the batch"
+
+
+def test_a_copy_that_cannot_be_written_again_says_so(seed_data: dict[str, Any], make_xlsx: Callable[..., Path],
+                                                     tmp_path: Path) -> None:
+    """The same unit twice: their copies are written again with X001; when that fails the
+    first copy stays and the file carries an F903 saying the copy lacks X001 — never silence."""
+    make_xlsx(seed_data, name="in/一.xlsx")
+    make_xlsx(seed_data, name="in/二.xlsx")
+    result = run_batch([tmp_path / "in"], tmp_path / "out", BatchOptions(jobs=1, worker=failing_second_pass_worker))
+    for unit in _json_units(tmp_path / "out"):
+        found = {f["code"]: f for f in unit["findings"]}
+        assert "X001" in found and "F903" in found, unit["path"]
+        assert "X001" in found["F903"]["message"] and "disk full" in found["F903"]["message"]
+    assert all(r.warnings >= 1 for r in result.rows)
+
+
+def test_copies_are_written_again_by_the_workers_not_here(seed_data: dict[str, Any], make_xlsx: Callable[..., Path],
+                                                          tmp_path: Path, monkeypatch) -> None:
+    """Resubmissions (v1, v2, v3 …) are re-annotated in the worker pool, in parallel: the
+    batch stays linear in time and this process's memory never holds a workbook."""
+    import perfxl.annotate
+
+    for k in range(4):
+        make_xlsx(seed_data, name=f"in/v{k}.xlsx")
+
+    def not_here(*a: Any, **k: Any) -> None:
+        raise AssertionError("annotate called in the batch's own process")
+
+    monkeypatch.setattr(perfxl.annotate, "annotate", not_here)
+    run_batch([tmp_path / "in"], tmp_path / "out", BatchOptions(jobs=2))
+    from perfxl.annotate import FINDINGS_SHEET
+
+    for k in range(4):
+        ws = openpyxl.load_workbook(tmp_path / "out" / "annotated" / f"v{k}.xlsx")[FINDINGS_SHEET]
+        assert "X001" in [ws.cell(r, 3).value for r in range(6, ws.max_row + 1)]
+    assert not any(f["code"] == "F903" for u in _json_units(tmp_path / "out") for f in u["findings"])
+
+
+def test_a_unit_sent_many_times_names_a_few_copies_not_all(seed_data: dict[str, Any],
+                                                           make_xlsx: Callable[..., Path]) -> None:
+    """Each X001 names at most three other copies and counts the rest: the findings of a
+    unit sent n times grow as n, not n²."""
+    from perfxl.check import check_files
+
+    paths = [make_xlsx(seed_data, name=f"copies/v{k:02d}.xlsx") for k in range(12)]
+    report = check_files(paths, CheckOptions(default_rulebook()))
+    x001 = [f for fr in report.files for f in fr.findings if f.code == "X001"]
+    assert len(x001) == 12
+    for f in x001:
+        assert f.message("zh").count(".xlsx") == 3 and "等另 8 个文件" in f.message("zh")
+        assert "and 8 more" in f.message("en")
+    two = check_files(paths[:2], CheckOptions(default_rulebook()))
+    assert "v01.xlsx" in [f for f in two.files[0].findings if f.code == "X001"][0].message("zh")
 
 
 def test_a_custom_rulebook_is_used_and_named(inbox: Path, tmp_path: Path) -> None:

@@ -4,8 +4,8 @@ outputs, exit codes, and the planted inflated self-scores of the sample batch.""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,12 +125,22 @@ def test_no_files_is_a_usage_error():
     assert runner.invoke(app, ["score"]).exit_code == 2
 
 
+def installed_command() -> str:
+    """The ``perfxl`` console script that ``pip install`` put beside this interpreter (the
+    venv's or the system's bin), whether or not that folder is on PATH."""
+    import sysconfig
+
+    for folder in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent)):
+        for name in ("perfxl", "perfxl.exe"):
+            exe = Path(folder) / name
+            if exe.is_file():
+                return str(exe)
+    raise AssertionError(f"perfxl is not installed beside {sys.executable}: run pip install -e .")
+
+
 def test_installed_command(seed_file):
-    exe = shutil.which("perfxl")
-    if exe is None:
-        pytest.skip("perfxl not installed on PATH")
-    proc = subprocess.run([exe, "score", "--format", "json", str(seed_file)], capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run([installed_command(), "score", "--format", "json", str(seed_file)], capture_output=True,
+                          text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["units"][0]["total"] == 95.0
 

@@ -33,8 +33,10 @@ def test_seed_figures():
 def test_zero_denominators_give_none():
     unit = seed_unit()
     unit.profile["staff_quota"] = fld(0, PROFILE.name, PROFILE.cell("staff_quota"))
-    unit.budget["total"].initial = fld(0.0, BUDGET.name, BUDGET.cell("total", "initial"))
-    unit.three_public["total"].last_year = fld(0.0, THREE_PUBLIC.name, THREE_PUBLIC.cell("total", "last_year"))
+    # 资金总额 and 三公经费合计 are sums of their parts: the parts are 0.
+    unit.budget["general"].initial = fld(0.0, BUDGET.name, BUDGET.cell("general", "initial"))
+    for key in ("abroad", "reception", "car_purchase", "car_maint"):
+        unit.three_public[key].last_year = fld(0.0, THREE_PUBLIC.name, THREE_PUBLIC.cell(key, "last_year"))
     c = common_indicators(unit)
     assert c["在职人员控制率"] is None
     assert c["预算调整率"] is None and c["执行数占年初预算"] is None
@@ -46,7 +48,7 @@ def test_missing_inputs_give_none():
     unit = seed_unit()
     unit.profile.pop("staff_on_post")
     unit.budget.pop("public")
-    unit.budget["total"].last_year = Field(None, BUDGET.name, "E4", "很多", "invalid")
+    unit.budget["general"].last_year = Field(None, BUDGET.name, "E5", "很多", "invalid")
     c = common_indicators(unit)
     assert c["在职人员控制率"] is None
     assert c["公用经费控制率"] is None
@@ -64,9 +66,15 @@ def test_blank_total_uses_the_four_sources():
     assert common_indicators(unit)["预算执行率"] == pytest.approx(309.39 / 319.39)
 
 
-def test_text_in_total_is_refused_not_summed():
+def test_text_in_a_computed_total_is_not_trusted():
+    """Text typed over 资金总额's formula (the reader's V002 stands there): the total is
+    still the sum of its sources, with a note; text in a source leaves it unknown."""
     unit = seed_unit()
     unit.budget["total"].adjusted = Field(None, BUDGET.name, "C4", "约三百万", "invalid")
+    value, note = budget_amount(unit, "adjusted")
+    assert value == pytest.approx(309.39) and "无法读取（约三百万）" in note
+    unit = seed_unit()
+    unit.budget["general"].adjusted = Field(None, BUDGET.name, "C5", "约三百万", "invalid")
     assert budget_amount(unit, "adjusted") == (None, None)
     assert common_indicators(unit)["预算执行率"] is None
 

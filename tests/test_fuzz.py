@@ -70,6 +70,24 @@ def test_damaged_zip_member_never_breaks_check(tmp_path: Path, base: str, op: tu
     check_isolated(path)
 
 
+def test_the_fuzz_checks_fail_on_an_f001_from_perfxls_own_code(tmp_path: Path, monkeypatch) -> None:
+    """What perfxl did before: a bug in the reader (here a KeyError in _read_book) turned
+    into F001 "文件已损坏".  The fuzz checks must fail on it, not only on F902."""
+    import perfxl.reader as reader
+    from _fuzz import check_mutant
+
+    src = SAMPLES / XLSX_BASES[0]
+    check_mutant(src)  # passes as it is
+
+    def buggy_read_book(rd, unit):  # noqa: ANN001
+        raise KeyError("a bug in the reader")
+
+    monkeypatch.setattr(reader, "_read_book", buggy_read_book)
+    monkeypatch.setattr(reader, "internal_error", lambda where, e: reader.F001(None, None, detail=str(e)))
+    with pytest.raises(AssertionError, match="F001 from KeyError"):
+        check_mutant(src)
+
+
 def test_fuzz_helpers_do_mutate(tmp_path: Path) -> None:
     """The mutators change what they claim to (else the tests above prove nothing)."""
     src = SAMPLES / XLSX_BASES[0]

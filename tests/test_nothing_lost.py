@@ -6,9 +6,12 @@
 * A batch killed with SIGKILL (its whole process group: the parent, the forkserver and
   the workers) at any moment leaves only complete files under their final names; the
   temporary files and folders it may leave are the documented ones (hidden: a leading
-  ``.``; :mod:`perfxl.safe` temps ``.<stem>.<hex>.tmp<suffix>``, :mod:`perfxl.batch`
-  staging folders ``.perfxl-run-…``).  A rerun over the same output folder completes and
-  leaves exactly the expected outputs — no stale copy, no leftover temporary.
+  ``.``; :mod:`perfxl.safe` temps ``.<stem>.<hex>.tmp<suffix>``, a run's folder under
+  ``.perfxl/runs/`` that was not published).  A rerun over the same output folder
+  completes and leaves exactly the expected outputs — no stale copy, no leftover run.
+* The outputs are published as one set (:mod:`perfxl.publish`): killed at each step of
+  publishing, the folder shows the whole old set or the whole new one, never a mix; a
+  file someone put into ``annotated/`` survives every rerun.
 """
 
 from __future__ import annotations
@@ -34,9 +37,10 @@ SAMPLES = ROOT / "samples"
 SEED = "000_桃源县科学技术协会.xlsx"
 OUTPUTS = {"汇总表.xlsx", "summary.json", "findings.csv", ".perfxl-output.json"}  # the summary files and the marker (README)
 # Temporary names the batch may leave after a kill: perfxl.safe's hidden temp files and
-# perfxl.batch's hidden staging folders.
+# the runs perfxl.publish keeps under .perfxl/ (a published set and, after a kill, an
+# unpublished one; a run's list of its files, its spool).
 TEMP_FILE = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp(\.[A-Za-z]+)?$")
-STAGING = ".perfxl-run-"
+STATE = ".perfxl"
 N_COPIES = 40
 
 
@@ -159,16 +163,28 @@ def _valid(path: Path) -> str | None:
 
 
 def _is_temp(rel: Path) -> bool:
-    return any(part.startswith(STAGING) for part in rel.parts) or bool(TEMP_FILE.match(rel.name))
+    return bool(TEMP_FILE.match(rel.name)) or rel.name in (".spool.bin", ".perfxl-files")
 
 
-def _assert_no_half_files(out: Path) -> None:
-    """Every file with a final name under ``out`` is complete; only documented temps besides."""
+def _visible(out: Path) -> dict[str, Path]:
+    """What a reviewer sees in ``out`` (links followed): relative name → file."""
+    found = {}
+    for root, dirs, files in os.walk(out, followlinks=True):
+        dirs[:] = [d for d in dirs if d != STATE]
+        for f in files:
+            p = Path(root) / f
+            found[str(p.relative_to(out))] = p
+    return found
+
+
+def _assert_no_half_files(out: Path, theirs: tuple[str, ...] = ()) -> None:
+    """Every file with a final name under ``out`` — what a reviewer sees, and every run
+    kept under .perfxl — is complete; only documented temporaries besides."""
     if not out.exists():
         return
-    for p in sorted(out.rglob("*")):
-        rel = p.relative_to(out)
-        if p.is_dir() or _is_temp(rel):
+    for p in sorted(out.rglob("*")) + sorted(_visible(out).values()):
+        rel = p.relative_to(out) if p.is_relative_to(out) else Path(p.name)
+        if p.is_dir() or _is_temp(rel) or not p.exists() or p.name in theirs:
             continue
         assert p.suffix in (".xlsx", ".json", ".csv"), f"unexpected file {rel}"
         problem = _valid(p)
@@ -176,18 +192,21 @@ def _assert_no_half_files(out: Path) -> None:
 
 
 def _assert_complete_outputs(out: Path, expected_annotated: set[str] | None) -> None:
-    """``out`` holds the summary files and the annotated copies, nothing else."""
-    names = {str(p.relative_to(out)) for p in out.rglob("*")}
-    leftovers = sorted(n for n in names if _is_temp(Path(n)))
-    assert not leftovers, f"temporary files left after a completed run: {leftovers}"
-    top = {n for n in names if os.sep not in n}
-    assert top == OUTPUTS | {"annotated"}, top
+    """``out`` shows the summary files and the annotated copies, nothing else; under
+    .perfxl only the published set is kept."""
+    top = {p.name for p in out.iterdir()}
+    assert top == OUTPUTS | {"annotated", STATE}, top
+    names = _visible(out)
     annotated = {n.split(os.sep, 1)[1] for n in names if n.startswith("annotated" + os.sep)}
     if expected_annotated is not None:
         assert annotated == expected_annotated
-    for n in names:
-        if (out / n).is_file():
-            assert _valid(out / n) is None, n
+    for n, p in names.items():
+        assert _valid(p) is None, n
+    runs = list((out / STATE / "runs").iterdir())
+    assert len(runs) == 1, f"runs left besides the published one: {runs}"
+    kept = {str(p.relative_to(runs[0])) for p in runs[0].rglob("*") if p.is_file()}
+    # The marker lies beside the set (written before it is published), not in it.
+    assert kept == set(names) - {".perfxl-output.json"} | {".perfxl-files"}, kept
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary
 
@@ -227,12 +246,16 @@ def _after(seconds: float):
 
 
 def _first_annotated(out: Path):
-    # the batch stages annotated copies in OUT/.perfxl-run-*/annotated/ before swapping them in
-    return lambda: any(not _is_temp(Path(p.name)) for p in out.glob(f"{STAGING}*/annotated/*.xlsx"))
+    # the batch writes its annotated copies into OUT/.perfxl/runs/<run>/annotated/ before publishing
+    def ready() -> bool:
+        current = (out / STATE / "current").resolve() if (out / STATE / "current").is_symlink() else None
+        return any(not _is_temp(Path(p.name)) and p.parent.parent != current
+                   for p in out.glob(f"{STATE}/runs/*/annotated/*.xlsx"))
+    return ready
 
 
 def _summary_temp(out: Path):
-    return lambda: any(TEMP_FILE.match(p.name) for p in out.glob(".*"))
+    return lambda: any(TEMP_FILE.match(p.name) for p in out.glob(f"{STATE}/runs/*/.*"))
 
 
 @pytest.mark.slow
@@ -251,7 +274,7 @@ def test_killed_batch_leaves_no_half_written_output_and_rerun_cleans_up(forty: P
     r = _perfxl("batch", str(forty), "-o", str(out), "--jobs", "2")
     assert r.returncode in (0, 1), r.stderr
     _assert_complete_outputs(out, expected)
-    complete = _state(out)
+    complete = _visible_state(out)
 
     # Killed while rerunning over complete outputs: the previous outputs stay whole.
     for moment in (_first_annotated(out), _summary_temp(out)):
@@ -259,10 +282,137 @@ def test_killed_batch_leaves_no_half_written_output_and_rerun_cleans_up(forty: P
         killed = _kill_when(proc, moment)
         _assert_no_half_files(out)
         if killed:
-            finals = {k for k in _state(out) if not _is_temp(Path(k))}
-            assert finals == {k for k in complete}, "a kill lost or added an output"
+            assert _visible_state(out) == complete, "a kill lost, added or changed an output"
 
     r = _perfxl("batch", str(forty), "-o", str(out), "--jobs", "2")
     assert r.returncode in (0, 1), r.stderr
     _assert_complete_outputs(out, expected)
     assert _state(forty) == before
+
+
+def _visible_state(out: Path) -> dict[str, tuple[str, int]]:
+    return {n: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size) for n, p in _visible(out).items()}
+
+
+# ---------------------------------------------------------------------------
+# The outputs are one set
+# ---------------------------------------------------------------------------
+
+# Runs a batch (jobs 1) that SIGKILLs itself at the k-th change perfxl.publish makes to
+# the output folder (a file or link created, renamed or removed).
+_KILL_AT = r"""
+import os, signal, sys
+import perfxl.publish as publish
+from perfxl.batch import BatchOptions, run_batch
+
+k, counting, n = int(sys.argv[3]), [False], [0]
+for name in ("replace", "rename", "symlink", "link", "unlink", "rmdir", "mkdir"):
+    real = getattr(os, name)
+    def counted(*a, _real=real, **kw):
+        if counting[0]:
+            n[0] += 1
+            if n[0] == k:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return _real(*a, **kw)
+    setattr(os, name, counted)
+publish_real = publish.OutputSet.publish
+def publish_counted(self, stage):
+    counting[0] = True
+    return publish_real(self, stage)
+publish.OutputSet.publish = publish_counted
+if __name__ == "__main__":
+    run_batch([sys.argv[1]], sys.argv[2], BatchOptions(jobs=1))
+"""
+
+
+def _the_set(out: Path) -> int:
+    """How many units the visible outputs are of — the same count in every output, or a
+    failed assertion naming the mix."""
+    units = len(json.loads((out / "summary.json").read_text("utf-8"))["units"])
+    with open(out / "findings.csv", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    in_csv = len({r["文件"] for r in rows})
+    copies = len([n for n in os.listdir(out / "annotated") if n.endswith(".xlsx")])
+    from python_calamine import CalamineWorkbook
+
+    grid = CalamineWorkbook.from_path(str(out / "汇总表.xlsx")).get_sheet_by_name("汇总").to_python()
+    in_summary = sum(1 for r in grid[3:] if any(c not in ("", None) for c in r))
+    assert units == in_csv == copies == in_summary, (units, in_csv, copies, in_summary)
+    return units
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX")
+def test_a_kill_at_any_step_of_publishing_leaves_the_old_set_or_the_new_one(tmp_path: Path) -> None:
+    two, three = tmp_path / "two", tmp_path / "three"
+    for folder, names in ((two, ("a", "b")), (three, ("a", "b", "c"))):
+        folder.mkdir()
+        for name, sample in zip(names, ("001_示例县人民政府办公室", "009_示例县人力资源和社会保障局", "013_示例县水利局")):
+            shutil.copy(SAMPLES / f"{sample}.xlsx", folder / f"{name}.xlsx")  # a unit with findings each
+    out = tmp_path / "out"
+    assert _perfxl("batch", str(two), "-o", str(out), "--jobs", "1").returncode in (0, 1)
+    assert _the_set(out) == 2
+    note = out / "annotated" / "说明.txt"  # a reviewer's own file among the copies
+    note.write_bytes(b"reviewer's notes")
+    script = tmp_path / "kill_at.py"
+    script.write_text(_KILL_AT, encoding="utf-8")
+    seen = set()
+    for k in range(1, 200):
+        proc = subprocess.run([sys.executable, str(script), str(three), str(out), str(k)], capture_output=True,
+                              text=True, timeout=300)
+        assert proc.returncode in (0, 1, -signal.SIGKILL), proc.stderr
+        seen.add(_the_set(out))  # whole: 2 or 3, never a mix
+        _assert_no_half_files(out, theirs=(note.name,))
+        assert note.read_bytes() == b"reviewer's notes", f"the reviewer's file was lost at step {k}"
+        if proc.returncode != -signal.SIGKILL:
+            break  # the run got through every step
+        # Back to the old set for the next step: a complete run over the two files.
+        assert _perfxl("batch", str(two), "-o", str(out), "--jobs", "1").returncode in (0, 1)
+    else:
+        pytest.fail("publishing never completed")
+    assert seen == {2, 3} and _the_set(out) == 3
+    assert note.read_bytes() == b"reviewer's notes"
+    _assert_complete_outputs_but(out, {"a.xlsx", "b.xlsx", "c.xlsx", "说明.txt"})
+
+
+def _assert_complete_outputs_but(out: Path, annotated: set[str]) -> None:
+    assert set(os.listdir(out / "annotated")) == annotated
+    assert len(list((out / STATE / "runs").iterdir())) == 1
+
+
+def test_a_file_in_the_way_of_the_new_set_stops_the_run_naming_it(tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / SEED, inbox / "a.xlsx")
+    out = tmp_path / "out"
+    assert _perfxl("batch", str(inbox), "-o", str(out), "--jobs", "1").returncode in (0, 1)
+    shutil.copy(SAMPLES / "003_示例县教育局.xlsx", inbox / "b.xlsx")
+    (out / "annotated" / "b.xlsx").write_bytes(b"someone's own b.xlsx")  # where the new copy of b would go
+    before = _visible_state(out)
+    r = _perfxl("batch", str(inbox), "-o", str(out), "--jobs", "1")
+    assert r.returncode == 2 and "b.xlsx" in r.stderr and "Traceback" not in r.stderr
+    assert _visible_state(out) == before
+
+
+def test_without_symbolic_links_the_entries_are_swapped_in_turn(tmp_path: Path, monkeypatch) -> None:
+    """On a file system without symbolic links (FAT, some shares): real files and folder
+    under the usual names, each swapped in whole; the reviewer's own file still survives."""
+    import perfxl.publish
+    from perfxl.batch import BatchOptions, run_batch
+
+    monkeypatch.setattr(perfxl.publish, "_links_work", lambda state: False)
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / SEED, inbox / "a.xlsx")
+    out = tmp_path / "out"
+    run_batch([inbox], out, BatchOptions(jobs=1))
+    (out / "annotated" / "说明.txt").write_text("reviewer's notes", encoding="utf-8")
+    shutil.copy(SAMPLES / "003_示例县教育局.xlsx", inbox / "b.xlsx")
+    run_batch([inbox], out, BatchOptions(jobs=1))
+    assert not any(p.is_symlink() for p in out.iterdir())
+    assert sorted(os.listdir(out / "annotated")) == ["a.xlsx", "b.xlsx", "说明.txt"]
+    assert len(json.loads((out / "summary.json").read_text("utf-8"))["units"]) == 2
+    assert list((out / STATE / "runs").iterdir()) == []
+    (inbox / "b.xlsx").unlink()
+    run_batch([inbox], out, BatchOptions(jobs=1))
+    assert sorted(os.listdir(out / "annotated")) == ["a.xlsx", "说明.txt"]  # the stale copy of b is gone

@@ -48,6 +48,11 @@ def zero_budget_spent(d):  # 政府性基金 spent 5 with no budget; sources sti
     set_(d, "general", actual=304.39)
 
 
+def almost_zero_budget_spent(d):  # a budget of 0.004 万元 is 0 within the amount tolerance
+    set_(d, "fund", actual=5.0, adjusted=0.004, initial=0)
+    set_(d, "general", actual=304.39, adjusted=309.386)
+
+
 def zero_budget_quiet(d):
     set_(d, "fund", actual=5.0, adjusted=5.0)
     set_(d, "general", actual=304.39, adjusted=304.39)
@@ -87,6 +92,7 @@ CASES = [
     ("B002 change typed over", typed_change, [("B002", S, C("general", "change"))]),
     ("B002 quiet: typed right", typed_rate_right, []),
     ("B003 zero budget spent", zero_budget_spent, [("B003", S, C("fund", "adjusted"))]),
+    ("B003 zero within the tolerance", almost_zero_budget_spent, [("B003", S, C("fund", "adjusted"))]),
     ("B003 quiet with a budget", zero_budget_quiet, []),
     ("B004 over budget per row", over_budget,
      [("B004", S, C("total", "actual")), ("B004", S, C("general", "actual")), ("B004", S, C("project", "actual"))]),

@@ -23,6 +23,8 @@ CASES = [
     ("G002 goal text blank", set_goal(1, goal=None), [("G002", S, goal_cell(1, "goal"))]),
     ("G002 goal text placeholder", set_goal(2, goal="无"), [("G002", S, goal_cell(2, "goal"))]),
     ("G003 result blank", set_goal(0, result=None), [("G003", S, goal_cell(0, "result"))]),
+    *[(f"G003 result placeholder {ph}", set_goal(1, result=ph), [("G003", S, goal_cell(1, "result"))])
+      for ph in ("无", "/", "-", "*", "略")],
     ("G quiet: one goal is enough", lambda d: d.update(goals=d["goals"][:1]), []),
     ("G quiet: no 序号", set_goal(3, seq=None), []),
 ]
@@ -32,3 +34,13 @@ CASES = [
 def test_goal_rules(make_xlsx, seed_data, plant, expected):
     plant(seed_data)
     assert planted(make_xlsx, seed_data) == sorted(expected)
+
+
+def test_a_goal_without_its_result_is_an_error(make_xlsx, seed_data):
+    """The review systems refuse a goal whose 实际完成情况 is blank or a placeholder."""
+    from _rules_util import findings_of
+
+    seed_data["goals"][0]["result"] = "略"
+    found = [f for f in findings_of(make_xlsx(seed_data)) if f.code == "G003"]
+    assert [(f.severity.value, f.cell) for f in found] == [("error", goal_cell(0, "result"))]
+    assert "占位符" in found[0].message("zh") and "placeholder" in found[0].message("en")

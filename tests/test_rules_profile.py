@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from _rules_util import planted
+from _rules_util import findings_of, flat, planted
 
 from perfxl.spec import PROFILE
 
@@ -31,6 +33,11 @@ CASES = [
     ("P005 quiet: equal to quota", {"staff_on_post": 11}, []),
     ("P006 unit type", {"unit_type": "社会团体"}, [("P006", S, cell("unit_type"))]),
     ("P006 quiet: another valid type", {"unit_type": "事业单位"}, []),
+    ("P007 year 1923", {"year": 1923}, [("P007", S, cell("year"))]),
+    ("P007 year 2014", {"year": 2014}, [("P007", S, cell("year"))]),
+    ("P007 next year", {"year": dt.date.today().year + 1}, [("P007", S, cell("year"))]),
+    ("P007 quiet: 2015", {"year": 2015}, []),
+    ("P007 quiet: this year", {"year": dt.date.today().year}, []),
 ]
 
 
@@ -38,3 +45,10 @@ CASES = [
 def test_profile_rules(make_xlsx, seed_data, changes, expected):
     seed_data["profile"].update(changes)
     assert planted(make_xlsx, seed_data) == sorted(expected)
+
+
+def test_p008_a_year_other_than_the_templates(make_xlsx, seed_data):
+    """The 2022 template filled in for 2023: the year in _perfxl differs (P008, error)."""
+    path = make_xlsx(seed_data, year=2022)  # titles and _perfxl say 2022; 评价年度 says 2023
+    assert flat(findings_of(path)) == [("P008", S, cell("year"))]
+    assert flat(findings_of(make_xlsx(seed_data, name="ok.xlsx", year=2023))) == []

@@ -29,6 +29,8 @@ CASES = [
     ("S004 trips without groups", lambda d: set_(d, "abroad", budget=2.0, actual=2.0, last_year=2.0, batches=0, persons=0),
      [("S004", S, C("abroad", "batches"))]),
     ("S004 groups without money", lambda d: set_(d, "abroad", batches=2, persons=3), [("S004", S, C("abroad", "actual"))]),
+    ("S004 quiet: 0.004 is no money (within the tolerance)",
+     lambda d: set_(d, "abroad", budget=0.004, actual=0.004, last_year=0.004), []),
     ("S004 quiet: trips with groups",
      lambda d: set_(d, "abroad", budget=2.0, actual=2.0, last_year=2.0, batches=1, persons=3), []),
     ("S005 persons below batches", lambda d: set_(d, "reception", persons=20), [("S005", S, C("reception", "persons"))]),

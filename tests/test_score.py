@@ -276,6 +276,7 @@ def test_missing_target_makes_the_unit_not_scored_but_fills_the_rest():
 def test_zero_budget_is_not_scored():
     unit = seed_unit()
     unit.budget["total"].adjusted = fld(0.0, BUDGET.name, BUDGET.cell("total", "adjusted"))
+    unit.budget["general"].adjusted = fld(0.0, BUDGET.name, BUDGET.cell("general", "adjusted"))  # the sources add to 0
     card = score_unit(unit, RB)
     assert card.status == NOT_SCORED
     assert card.execution.score is None and card.execution.rate is None
@@ -298,7 +299,7 @@ def test_uncalculated_total_falls_back_to_the_parts():
 
 def test_over_budget_execution_caps_at_full():
     unit = seed_unit()
-    unit.budget["total"].actual = fld(400.0, BUDGET.name, BUDGET.cell("total", "actual"))
+    unit.budget["general"].actual = fld(400.0, BUDGET.name, BUDGET.cell("general", "actual"))
     card = score_unit(unit, RB)
     assert card.execution.rate == pytest.approx(400 / 309.39)
     assert card.execution.score == pytest.approx(10.0)

@@ -403,3 +403,34 @@ def test_numpy_and_decimal_numbers_are_numbers(make_xlsx) -> None:
     assert total[BUDGET.col_of("actual") - 1] == 3.0
     assert total[BUDGET.col_of("rate") - 1] == pytest.approx(0.75)
     assert _calamine(path, THREE_PUBLIC.name)[THREE_PUBLIC.after_row_of("car_count") - 1][1] == 2
+
+
+@pytest.mark.parametrize("year", ["23", "1899", "99999", "2014", str(__import__("datetime").date.today().year + 1)])
+def test_template_refuses_a_year_that_cannot_be_evaluated(tmp_path: Path, monkeypatch, capsys, year: str) -> None:
+    rc, err = _main(monkeypatch, capsys, "template", "-o", str(tmp_path / "t.xlsx"), "--year", year)
+    assert rc == 2 and "2015" in err and not (tmp_path / "t.xlsx").exists()
+
+
+@pytest.mark.parametrize("name", ["t.xls", "t.ods", "t", "t.xlsx.txt"])
+def test_template_refuses_a_name_that_is_not_xlsx(tmp_path: Path, monkeypatch, capsys, name: str) -> None:
+    rc, err = _main(monkeypatch, capsys, "template", "-o", str(tmp_path / name), "--year", "2023")
+    assert rc == 2 and ".xlsx" in err and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("year", ["2015", str(__import__("datetime").date.today().year)])
+def test_template_accepts_2015_to_this_year(tmp_path: Path, monkeypatch, capsys, year: str) -> None:
+    rc, _ = _main(monkeypatch, capsys, "template", "-o", str(tmp_path / "t.xlsx"), "--year", year)
+    assert rc == 0
+    meta = dict(_calamine(tmp_path / "t.xlsx", DEPT.meta_sheet))
+    assert str(meta["year"]).startswith(year)
+
+
+def _main(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+    import sys
+
+    from perfxl.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["perfxl", *args])
+    with pytest.raises(SystemExit) as e:
+        main()
+    return e.value.code, capsys.readouterr().err

@@ -65,9 +65,18 @@ def _units(reports: list[FileReport]) -> list[tuple[FileReport, Unit]]:
     return [(r, r.unit) for r in reports if r.readable and r.unit is not None and r.unit.readable]
 
 
-def _names(items: list[FileReport], me: FileReport) -> str:
-    names = [Path(r.path).name for r in items if r is not me]
-    return Text("、".join(names), ", ".join(names))
+# How many of the other files a duplicate finding names: a unit sent v1, v2, v3 is named in
+# full, while a unit sent a hundred times does not make each of its findings a hundred
+# names long (the batch stays linear in the number of files).
+NAMED_OTHERS = 3
+
+
+def _names(items: list[FileReport], me: FileReport) -> Text:
+    """The other files' names, at most :data:`NAMED_OTHERS` of them, and how many more."""
+    others = [Path(r.path).name for r in items[:NAMED_OTHERS + 1] if r is not me][:NAMED_OTHERS]
+    rest = len(items) - 1 - len(others)
+    return Text("、".join(others) + (f" 等另 {rest} 个文件" if rest > 0 else ""),
+                ", ".join(others) + (f" and {rest} more" if rest > 0 else ""))
 
 
 @check("X001", "X002", "X003", scope="batch")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Callable, Iterable
 
 from perfxl.findings import Finding, percent, rule
@@ -10,14 +9,13 @@ from perfxl.model import BudgetRow, Unit
 from perfxl.rules.registry import (
     Balance,
     RuleContext,
+    always,
     amount,
     balance_failures,
     balance_inputs,
-    candidates,
     check,
-    close,
+    computed_values,
     is_empty_text,
-    number,
 )
 from perfxl.spec import BUDGET, BUDGET_AMOUNT_COLS
 
@@ -27,10 +25,6 @@ __all__ = [
     "check_zero_budget", "check_over_budget", "check_explained", "check_empty",
     "budget_balance_failures", "budget_always",
 ]
-# 执行率 is a ratio shown with two decimals of a percent: a cached value within half of
-# its last shown digit is the same number.
-RATE_TOLERANCE = 0.00005
-
 B001 = rule(
     "B001", "budget-balance", "error",
     "预算执行表合计数与明细不符", "budget total does not equal its parts",
@@ -91,30 +85,16 @@ B006 = rule(
 def budget_balance_failures(unit: Unit, ctx: RuleContext) -> list[Balance]:
     """The 预算执行 balance failures, computed once per unit (other rules use them to
     stay quiet where their conclusion hangs on a total that does not balance)."""
-    return ctx.memo("budget-balances", balance_failures, BUDGET, unit.budget, BUDGET_AMOUNT_COLS,
+    return ctx.memo("budget-balances", balance_failures, BUDGET, computed_values(unit, ctx), BUDGET_AMOUNT_COLS,
                     ctx.rulebook.amount_tolerance)
 
 
 def budget_always(unit: Unit, ctx: RuleContext, key: str, cols: tuple[str, ...],
                   pred: Callable[..., bool]) -> bool:
     """True when ``pred(*values)`` holds for every candidate value of the row's ``cols``
-    (as read, or the sum of the parts where a total does not balance); False when a
-    value is unreadable."""
-    fails = budget_balance_failures(unit, ctx)
-    if not fails:
-        # Every total balances (the usual case): a cell's only candidate is its value as
-        # read, so there is nothing to work out or remember.
-        row = unit.budget.get(key)
-        if row is None:
-            return False
-        values = [amount(getattr(row, c)) for c in cols]
-        return None not in values and bool(pred(*values))
-    # Many rules ask about the same cells: each cell's candidates are worked out once per unit.
-    options = [ctx.memo(f"budget-candidates:{key}:{c}", lambda c=c: candidates(fails, unit.budget, key, c, BUDGET))
-               for c in cols]
-    if any(o is None for o in options):
-        return False
-    return all(pred(*combo) for combo in itertools.product(*options))  # type: ignore[arg-type]
+    (an input as read; a computed total as computed, as shown and, where it does not
+    balance, as the sum of its parts); False when a value is unknown."""
+    return always(unit, ctx, BUDGET, budget_balance_failures, key, cols, pred)
 
 
 def _cell(row: BudgetRow, col: str) -> str:
@@ -141,49 +121,49 @@ def check_balances(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
 
 @check("B002")
 def check_computed(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
-    """执行率 and 较上年增减 as read (cached or typed) equal the recomputed values."""
-    tol = ctx.rulebook.amount_tolerance
-    for key, row in unit.budget.items():
-        rate = number(row.rate)
-        want = row.exec_rate()
-        if rate is not None and want is not None and budget_always(
-            unit, ctx, key, ("actual", "adjusted"), lambda a, b, rate=rate: b == 0 or not close(rate, a / b, RATE_TOLERANCE)
-        ):
-            yield B002(
-                SHEET, row.rate.cell or BUDGET.cell(key, "rate"), expected=round(want, 6), actual=rate, kind="rate",
-                row=row.label, column=BUDGET.column("rate").label, row_en=BUDGET.row_en(key),
-                column_en=BUDGET.col_en("rate"), actual_shown=percent(rate), expected_shown=percent(want),
-            )
-        change = number(row.change)
-        want_c = row.yoy_change()
-        if change is not None and want_c is not None and budget_always(
-            unit, ctx, key, ("actual", "last_year"), lambda a, b, change=change: not close(change, a - b, tol)
-        ):
-            yield B002(
-                SHEET, row.change.cell or BUDGET.cell(key, "change"), expected=round(want_c, 6),
-                actual=change, row=row.label, column=BUDGET.column("change").label, row_en=BUDGET.row_en(key),
-                column_en=BUDGET.col_en("change"), actual_shown=f"{change:.2f}", expected_shown=f"{want_c:.2f}",
-            )
+    """执行率 and 较上年增减 hold what their formulas give (a figure typed over one does not)."""
+    for st in computed_values(unit, ctx).typed_over("B002"):
+        key, col = st.decl.row, st.decl.col
+        row = unit.budget.get(key)
+        want = st.true if isinstance(st.true, float) else st.display
+        if row is None or not isinstance(want, float) or st.shown is None:
+            continue  # the formula shows nothing here (a budget of 0) or is not known
+        shown, expected = ((percent(st.shown), percent(want)) if col == "rate"
+                           else (f"{st.shown:.2f}", f"{want:.2f}"))
+        yield B002(
+            SHEET, _cell(row, col), expected=round(want, 6), actual=st.shown, kind="rate" if col == "rate" else "",
+            row=row.label, column=BUDGET.column(col).label, row_en=BUDGET.row_en(key),
+            column_en=BUDGET.col_en(col), actual_shown=shown, expected_shown=expected,
+        )
 
 
 @check("B003")
 def check_zero_budget(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     """全年预算数 0 (or blank) while 全年执行数 > 0."""
+    tol = ctx.rulebook.amount_tolerance
+    vals = computed_values(unit, ctx)
     for key, row in unit.budget.items():
-        if budget_always(unit, ctx, key, ("adjusted", "actual"), lambda b, a: b == 0 and a > 0):
-            yield B003(SHEET, _cell(row, "adjusted"), expected=None, actual=amount(row.actual),
+        if budget_always(unit, ctx, key, ("adjusted", "actual"), lambda b, a: abs(b) <= tol and a > tol):
+            yield B003(SHEET, _cell(row, "adjusted"), expected=None, actual=vals.judged(BUDGET.name, key, "actual"),
                        row=row.label, row_en=BUDGET.row_en(key))
+
+
+def _rate(unit: Unit, ctx: RuleContext, key: str) -> float | None:
+    """A row's 执行率 as perfxl computes it (None where it cannot be computed)."""
+    return computed_values(unit, ctx).true(BUDGET.name, key, "rate")
 
 
 @check("B004")
 def check_over_budget(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     """全年执行数 > 全年预算数 (超预算支出), on every row where it holds."""
     tol = ctx.rulebook.amount_tolerance
+    vals = computed_values(unit, ctx)
     for key, row in unit.budget.items():
-        if budget_always(unit, ctx, key, ("adjusted", "actual"), lambda b, a: b > 0 and a > b + tol):
-            rate = row.exec_rate()
-            yield B004(SHEET, _cell(row, "actual"), expected=amount(row.adjusted), actual=amount(row.actual),
-                       row=row.label, row_en=BUDGET.row_en(key), rate=percent(rate) if rate is not None else "—")
+        if budget_always(unit, ctx, key, ("adjusted", "actual"), lambda b, a: b > tol and a > b + tol):
+            rate = _rate(unit, ctx, key)
+            yield B004(SHEET, _cell(row, "actual"), expected=vals.judged(BUDGET.name, key, "adjusted"),
+                       actual=vals.judged(BUDGET.name, key, "actual"), row=row.label, row_en=BUDGET.row_en(key),
+                       rate=percent(rate) if rate is not None else "—")
 
 
 @check("B005")
@@ -196,16 +176,16 @@ def check_explained(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     rb = ctx.rulebook
     tol = rb.amount_tolerance
     for key, row in unit.budget.items():
-        rate = row.exec_rate()
+        rate = _rate(unit, ctx, key)
         if rate is None or not is_empty_text(row.note, rb.placeholders):
             continue
-        if budget_always(unit, ctx, key, ("adjusted", "actual"), lambda b, a: b > 0 and a > b + tol):
+        if budget_always(unit, ctx, key, ("adjusted", "actual"), lambda b, a: b > tol and a > b + tol):
             continue  # B004
         # Within the amount tolerance of the threshold is on it (0.005 万元 over is not "above").
         low = budget_always(unit, ctx, key, ("adjusted", "actual"),
-                            lambda b, a: b > 0 and a < b * rb.explain_below - tol - 1e-9)
+                            lambda b, a: b > tol and a < b * rb.explain_below - tol - 1e-9)
         high = budget_always(unit, ctx, key, ("adjusted", "actual"),
-                             lambda b, a: b > 0 and a > b * rb.explain_above + tol + 1e-9)
+                             lambda b, a: b > tol and a > b * rb.explain_above + tol + 1e-9)
         if not (low or high):
             continue
         yield B005(
@@ -225,8 +205,9 @@ def check_empty(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     fields = [r.amount(c) for r in unit.budget.values() for c in BUDGET_AMOUNT_COLS]
     if all(f.status == "missing" for f in fields):
         return  # the sheet or its header is missing: the reader's F013/F016 says so
-    fields = [f for f in fields if f.status != "uncalculated"]
-    if any(f.status not in ("blank", "missing", "ok") for f in fields):
+    fields = [f for f in fields if f.status not in ("uncalculated", "missing")]
+    if any(f.status not in ("blank", "ok") for f in fields):
         return  # something is there but unreadable: the reader reports it
-    if all(amount(f) == 0 for f in fields):
+    tol = ctx.rulebook.amount_tolerance
+    if all(abs(amount(f) or 0.0) <= tol for f in fields):
         yield B006(SHEET, _cell(unit.budget["total"], "adjusted"))

@@ -75,11 +75,15 @@ WHY_EN: dict[str, tuple[str, str]] = {
              "every other file gets its results.",
              "A workbook hiding hundreds of thousands of rows."),
     "F902": ("A bug in perfxl costs only the file it happened on and the batch completes; that file must be "
-             "reviewed by hand.",
+             "reviewed by hand.  A bug is not called a damaged file, so the clerk is not sent to save it again "
+             "for nothing.",
              "A workbook that sets off a defect in the program."),
     "F903": ("The annotated copy is a convenience; the findings are still all in the summary workbook and "
              "findings.csv.",
              "A workbook openpyxl cannot save again."),
+    "F904": ("A file that exhausts memory must not bring the whole review down; running out of memory is a "
+             "different problem from a damaged file or a bug, and is dealt with differently.",
+             "A workbook whose cells unpack to several GB of data."),
     "V001": ("Numbers stored as text do not add up in Excel, so a total formula misses them; perfxl reads "
              "them when they are unambiguous and says so.",
              "A target typed as “１,２３４．５” or “309.39万元”."),
@@ -138,6 +142,12 @@ WHY_EN: dict[str, tuple[str, str]] = {
     "P006": ("The unit type sorts units for the summary and the ranking; it must be one of the template's "
              "dropdown values.",
              "单位类型 typed as 社会团体 (choose 群团组织 or 其他)."),
+    "P007": ("A self-evaluation reviews a year that is over; a year before 2015 or after this one is a slip "
+             "(2023 typed as 1923 or 2032) and files the whole workbook under the wrong year.",
+             "评价年度 filled in as “1923” or “2032”."),
+    "P008": ("The finance bureau issues each year's template (title, points by that year's rules); a workbook "
+             "filled in on last year's template matches neither.",
+             "The 2023 self-evaluation filled in on the 2022 template."),
     "B001": ("Total funds equal the four sources, and also basic plus project spending; basic spending equals "
              "staff plus running costs. A total that differs from its parts means a figure was copied wrongly "
              "or a formula typed over, and the execution rate and score go wrong after it.",
@@ -183,8 +193,9 @@ WHY_EN: dict[str, tuple[str, str]] = {
     "G002": ("A row with only a number or a result and no goal cannot be evaluated; usually a gap or a "
              "misplaced row.",
              "Row 3 holds only its result."),
-    "G003": ("Each goal needs its result; a goal without one is taken as not achieved.",
-             "The goal 开展科技志愿服务活动10次以上 with its result left blank."),
+    "G003": ("The self-evaluation must state, goal by goal, what was actually achieved; a goal whose result is "
+             "blank or only “无”, “/” or “略” cannot be evaluated and the review system does not pass it.",
+             "The goal 开展科技志愿服务活动10次以上 with its result left blank or “略”."),
     "I001": ("The indicators of a department must cover outputs, benefits and satisfaction, worth 50, 30 and "
              "10 points.",
              "Output and benefit indicators but no satisfaction indicator."),

@@ -31,12 +31,12 @@ G002 = rule(
     SHEET,
 )
 G003 = rule(
-    "G003", "goal-result-blank", "warning",
+    "G003", "goal-result-blank", "error",
     "绩效目标未填完成情况", "goal without its result",
-    "第 {row} 行的目标未填写实际完成情况，请说明完成了什么。",
-    "Row {row}: the goal has no result (实际完成情况); say what was achieved.",
-    "自评要逐条对照目标说明完成情况，空白的目标在复核时会被认为未完成。",
-    "目标“开展科技志愿服务活动10次以上”的实际完成情况留空。",
+    "第 {row} 行目标的实际完成情况{problem}，请写明实际完成了什么。",
+    "Row {row}: the goal's result (实际完成情况) {problem_en}; say what was achieved.",
+    "自评必须逐条对照目标写明实际完成情况；空白或只填“无”“/”“略”的目标无法评价，审核系统不予通过。",
+    "目标“开展科技志愿服务活动10次以上”的实际完成情况留空或填“略”。",
     SHEET,
 )
 
@@ -48,14 +48,15 @@ def _has_content(g: Goal) -> bool:
 @check("G001", "G002", "G003")
 def check_goals(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     """At least one goal (G001); every goal row has its text (G002) and result (G003)."""
-    if GOALS.name not in unit.sheets and unit.sheets:
-        return  # sheet missing: the reader reports it
+    if GOALS.name in unit.unread or (GOALS.name not in unit.sheets and unit.sheets):
+        return  # the sheet or its header is missing: the reader's F013/F016 says so
     rows = [g for g in unit.goals if _has_content(g)]
     if not rows:
         yield G001(SHEET, addr(GOALS.first_row, GOALS.col_of("goal")))
         return
     ph = ctx.rulebook.placeholders
     for g in rows:
+        # A column that could not be located (F014) is unknown, not empty.
         if is_empty_text(g.goal, ph):
             filled = [GOALS.column(k) for k in ("seq", "result") if getattr(g, k).status not in ("blank", "missing")]
             yield G002(SHEET, g.goal.cell or addr(g.row, GOALS.col_of("goal")), row=g.row,
@@ -63,4 +64,7 @@ def check_goals(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
                        filled_en=" and ".join({"seq": "a number", "result": "a result"}[c.key] for c in filled)
                        or "a placeholder")
         elif is_empty_text(g.result, ph):
-            yield G003(SHEET, g.result.cell or addr(g.row, GOALS.col_of("result")), row=g.row)
+            blank = g.result.status == "blank" and not (isinstance(g.result.raw, str) and g.result.raw.strip())
+            yield G003(SHEET, g.result.cell or addr(g.row, GOALS.col_of("result")), row=g.row,
+                       problem="未填写" if blank else "只填了占位符",
+                       problem_en="is blank" if blank else "is only a placeholder")

@@ -202,17 +202,17 @@ def indicator_score(ind: Indicator, ctx: RuleContext) -> IndicatorScore:
 @check("I001", "I002")
 def check_levels_present(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     """At least one indicator (I002) and at least one of each 一级指标 (I001)."""
-    if INDICATORS.name not in unit.sheets and unit.sheets:
-        return
+    if INDICATORS.name in unit.unread or (INDICATORS.name not in unit.sheets and unit.sheets):
+        return  # the sheet or its header is missing: the reader's F013/F016 says so
     first = addr(INDICATORS.first_row, INDICATORS.col_of("level1"))
     if not unit.indicators:
         yield I002(SHEET, first)
         return
     present = {text(i.level1) for i in unit.indicators}
-    if any(i.level1.status not in ("ok", "blank", "missing") for i in unit.indicators) or any(
+    if any(i.level1.status not in ("ok", "blank") for i in unit.indicators) or any(
         v is not None and v not in LEVELS for v in present
     ):
-        return  # an unreadable or misspelt 一级指标 (V…/I003) might be the missing one
+        return  # an unreadable, misspelt or unlocated 一级指标 (V…/I003/F014) might be the missing one
     for level in LEVELS:
         if level not in present:
             yield I001(SHEET, first, level=level, level_en=_LEVEL_EN[level])

@@ -7,13 +7,14 @@ from typing import Iterable
 from perfxl.findings import Finding, rule
 from perfxl.i18n import Text
 from perfxl.model import Unit
+from perfxl.numbers import parse_year
 from perfxl.rules.registry import RuleContext, check, number, text
-from perfxl.spec import PROFILE, UNIT_TYPES
+from perfxl.spec import PROFILE, UNIT_TYPES, year_range
 
 SHEET = PROFILE.name
 __all__ = [
-    "P001", "P002", "P003", "P004", "P005", "P006", "check_required", "check_credit_code",
-    "check_staff", "check_unit_type",
+    "P001", "P002", "P003", "P004", "P005", "P006", "P007", "P008", "check_required", "check_credit_code",
+    "check_staff", "check_unit_type", "check_year",
 ]
 
 P001 = rule(
@@ -67,6 +68,27 @@ P006 = rule(
     "Unit type “{actual}” is not one of the choices ({choices}); pick one from the dropdown.",
     "单位类型用于分类汇总和排名，只能是模板下拉列表中的值。",
     "单位类型填“社会团体”（应选“群团组织”或“其他”）。",
+    SHEET,
+)
+
+P007 = rule(
+    "P007", "year-out-of-range", "error",
+    "评价年度不在有效范围内", "evaluation year out of range",
+    "评价年度 {actual} 无效：应在 {first} 至 {last} 年之间（自评的是已经开始的年度）。",
+    "The evaluation year {actual} is not valid: it must be between {first} and {last} (a year that has begun).",
+    "自评总结的是已经过去的年度；早于 2015 年或晚于今年的年度是笔误（如把 2023 写成 1923 或 2032），"
+    "会使整张表归入错误的年度。",
+    "评价年度填“1923”或“2032”。",
+    SHEET,
+)
+P008 = rule(
+    "P008", "year-differs-from-template", "error",
+    "评价年度与模板年度不符", "evaluation year differs from the template's",
+    "评价年度为 {actual}，而本表是 {expected} 年度的模板：请使用 {actual} 年度的模板重新填报，或改正评价年度。",
+    "The evaluation year is {actual} but this is the {expected} template: fill in the {actual} template, "
+    "or correct the year.",
+    "财政局每年下发当年度的模板（标题、分值按当年规则）；用往年模板填报，标题和规则都对不上。",
+    "用 2022 年度的模板填报 2023 年度的自评。",
     SHEET,
 )
 
@@ -142,3 +164,21 @@ def check_unit_type(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     if value not in UNIT_TYPES:
         yield P006(SHEET, f.cell or PROFILE.cell("unit_type"), actual=value,
                    choices=Text("、".join(UNIT_TYPES), ", ".join(UNIT_TYPES)))
+
+
+@check("P007", "P008")
+def check_year(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
+    """评价年度 from 2015 to the current year (P007), and the year of the template the
+    workbook was made from, when its ``_perfxl`` sheet names one (P008)."""
+    f = unit.profile.get("year")
+    year = unit.year
+    if f is None or year is None:
+        return  # blank or unreadable: P001 / V010
+    cell = f.cell or PROFILE.cell("year")
+    first, last = year_range()
+    if not first <= year <= last:
+        yield P007(SHEET, cell, actual=year, first=first, last=last)
+        return
+    meta = parse_year(unit.meta.get("year")) if unit.meta.get("year") else None
+    if meta is not None and meta.status == "ok" and meta.value != year:
+        yield P008(SHEET, cell, expected=meta.value, actual=year)

@@ -11,17 +11,21 @@ rulebook::
         ...
 
 Rules never report on a value the reader could not read (status other than ok, blank
-or missing): the reader's own V finding already stands at that cell.
+or missing): the reader's own V finding already stands at that cell.  A missing cell is
+unknown, never 0.  Computed cells (totals, rates, subtotals) are judged by the value
+:mod:`perfxl.computed` works out from the inputs, whether or not the file was calculated.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping
 
+from perfxl.computed import Values, number_or_blank, values
 from perfxl.findings import Finding
-from perfxl.model import Field
+from perfxl.model import Field, Unit
 from perfxl.spec import TableSheet, split_addr
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,6 +46,9 @@ __all__ = [
     "balance_failures",
     "balance_inputs",
     "candidates",
+    "always",
+    "basis",
+    "computed_values",
 ]
 
 Scope = Literal["unit", "batch"]
@@ -82,7 +89,7 @@ class RuleContext:
     rulebook: Rulebook
     card: ScoreCard | None = None
     year: int | None = None
-    cache: dict[str, Any] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)
 
     def memo(self, key: str, make: Callable[..., Any], *args: Any) -> Any:
         """``make(*args)``, worked out once per unit under ``key`` (passing arguments
@@ -104,14 +111,15 @@ def number(f: Field | None) -> float | None:
 
 
 def amount(f: Field | None) -> float | None:
-    """An amount cell of a fixed table: blank (or missing) counts as 0 — clerks leave
-    rows they have no money in empty — while unreadable cells give None."""
-    if f is None:
-        return 0.0
-    s = f.status
-    if s == "ok":
-        return f.number
-    return 0.0 if s in ("blank", "missing") else None
+    """An amount (or count) cell of a fixed table as a SUM sees it: its number, 0 when
+    blank — clerks leave rows they have no money in empty — and None (unknown, never 0)
+    when the cell is missing (its row, column or sheet was not found) or unreadable."""
+    return number_or_blank(f)
+
+
+def computed_values(unit: Unit, ctx: RuleContext) -> Values:
+    """The unit's computed cells (:mod:`perfxl.computed`), evaluated once per unit."""
+    return values(unit, ctx.rulebook)
 
 
 def text(f: Field | None) -> str | None:
@@ -124,10 +132,13 @@ def text(f: Field | None) -> str | None:
 def is_empty_text(f: Field | None, placeholders: Iterable[str]) -> bool:
     """True when a text cell is blank or holds only a placeholder (``*``, ``-``, ``无`` …).
 
-    The reader reads a lone dash as blank but keeps it in ``raw``; unreadable cells
-    (errors) are not 'empty' — the reader reports those.
+    The reader reads a lone dash as blank but keeps it in ``raw``.  A cell that could not
+    be located (its column or row is missing: the reader's F finding says so) is unknown,
+    not empty; so is an unreadable cell (errors: the reader reports those).
     """
-    if f is None or f.status in ("blank", "missing"):
+    if f is None or f.status == "missing":
+        return False
+    if f.status == "blank":
         return True
     if not f.ok:
         return False
@@ -147,10 +158,9 @@ def close(a: float, b: float, tol: float) -> bool:
 class Balance:
     """A total that does not equal its parts in one column.
 
-    ``report`` is False for failures that are another finding's consequence: the same
-    total cell already reported for another decomposition, a subtotal part that is itself
-    wrong, or a formula total whose cached value only lacks parts typed as text (Excel's
-    SUM skips text; the reader's V001 stands at those cells).
+    ``expected`` is the sum of the parts' true values (:mod:`perfxl.computed`), ``actual``
+    the total as it stands (its typed figure when typed over, else its computed value).
+    ``report`` is False for a second decomposition failing at a total already reported.
     """
 
     total: str  # row key
@@ -161,102 +171,98 @@ class Balance:
     report: bool = True
 
 
-def balance_failures(
-    sheet: TableSheet, rows: Mapping[str, Any], cols: Iterable[str], tol: float
-) -> list[Balance]:
+def _part_readings(vals: Values, sheet: str, key: str, col: str) -> list[float] | None:
+    """A part's true value and, for a computed part typed over, its typed figure."""
+    st = vals.state(sheet, key, col)
+    if st is None:
+        v = vals.true(sheet, key, col)
+        return None if v is None else [v]
+    if not isinstance(st.true, float):
+        return None
+    return [st.true, st.shown] if st.typed_over and st.shown is not None else [st.true]
+
+
+def balance_failures(sheet: TableSheet, vals: Values, cols: Iterable[str], tol: float) -> list[Balance]:
     """Every (total row, column, decomposition) whose total differs from its parts' sum.
 
-    Cells the reader could not read are skipped.  See :class:`Balance` for which ones
-    are reported; rules that depend on a total use all of them (see :func:`candidates`).
+    The total is judged as it stands; a part counts with its true value or, when it is a
+    computed cell typed over, with its typed figure: a failure that either reading of a
+    part explains is that part's own (a wrong subtotal is reported once, at itself).
+    Unknown cells (missing, unreadable) are skipped: nothing is judged on a guess.
     """
-
-    def field_of(key: str, col: str) -> Field | None:
-        row = rows.get(key)
-        return None if row is None else row.amount(col)
-
     out: list[Balance] = []
+    name = sheet.name
+    true = vals.true
     for col in cols:
-        # Each cell is asked about many times below (once per decomposition it is in,
-        # then again for the report flags): its value is worked out once per column.
-        # A row the reader did not produce has no value (None), like an unreadable cell.
-        values = {key: amount(row.amount(col)) for key, row in rows.items() if row is not None}
-        value = values.get
-        direct: dict[tuple[str, tuple[str, ...]], float] = {}
-        # A total next to an unreadable cell (in any of its decompositions) is not judged:
-        # the reader's V finding stands there, and a formula total's cached value has
-        # silently skipped it.
-        unreadable: set[str] = set()
-        for total, parts in sheet.balances:
-            vals = [value(p) for p in parts]
-            t = value(total)
-            if t is None or None in vals:
-                unreadable.add(total)
-                continue
-            s = math.fsum(vals)  # type: ignore[arg-type]
-            if not close(t, s, tol):
-                direct[(total, parts)] = s
-        if not direct:
-            continue  # the usual case: every total of this column balances
-        failing_totals = {t for (t, _p) in direct}
-        # A formula total whose cached value only misses parts typed as text (Excel's SUM
-        # skips text; the reader's V001 stands there) is a consequence, in every
-        # decomposition of that total.
-        text_explained: set[str] = set()
-        for (total, parts) in direct:
-            tf = field_of(total, col)
-            if tf is None or not tf.formula:
-                continue
-            texts = [p for p in parts if (pf := field_of(p, col)) is not None and pf.converted]
-            t = value(total)
-            if texts and t is not None and close(t, math.fsum(value(p) for p in parts if p not in texts), tol):  # type: ignore[misc]
-                text_explained.add(total)
         reported: set[str] = set()
-        for (total, parts), s in direct.items():
-            t = value(total)
-            assert t is not None
-            report = total not in reported
-            # A part that is itself a failing subtotal explains this failure.
-            if any(p in failing_totals for p in parts):
-                fixed = [direct.get(next((t2, p2) for (t2, p2) in direct if t2 == p), 0.0)
-                         if p in failing_totals else value(p) for p in parts]
-                if close(t, math.fsum(fixed), tol):  # type: ignore[arg-type]
-                    report = False
-            if total in text_explained or total in unreadable:
-                report = False
-            if report:
-                reported.add(total)
-            out.append(Balance(total, parts, col, round(s, 6), t, report))
+        for total, parts in sheet.balances:
+            lhs = vals.judged(name, total, col)
+            if lhs is None:
+                continue
+            values = [true(name, p, col) for p in parts]
+            if None in values:
+                continue
+            want = math.fsum(values)  # type: ignore[arg-type]
+            if close(lhs, want, tol):
+                continue  # the usual case
+            options = [_part_readings(vals, name, p, col) for p in parts]
+            if any(len(o) > 1 for o in options) and any(  # type: ignore[arg-type]
+                    close(lhs, math.fsum(combo), tol) for combo in itertools.product(*options)):  # type: ignore[misc]
+                continue
+            out.append(Balance(total, parts, col, round(want, 6), lhs, total not in reported))
+            reported.add(total)
     return out
 
 
-def candidates(
-    failures: Iterable[Balance], rows: Mapping[str, Any], key: str, col: str, sheet: TableSheet | None = None
-) -> list[float] | None:
-    """The values a cell may really hold: as read and, for a total that does not balance,
-    each sum of its parts; with ``sheet``, also the sums that follow when one of its parts
-    is such a total (公车费 typed over moves 三公经费合计).  A rule that depends on a total
+def candidates(failures: Iterable[Balance], vals: Values, sheet: TableSheet, key: str, col: str) -> list[float] | None:
+    """The values a cell may really hold: an input as read; a computed cell's true value,
+    its display and its typed figure (see :meth:`perfxl.computed.Values.readings`); and for
+    a total that does not balance, each sum of its parts.  A rule that depends on a total
     fires only when its conclusion holds for every candidate — so a broken total is
-    reported once (by the balance rule), not again through the rate or the score."""
-    import itertools
+    reported once (by the balance rule), not again through the rate or the score.
+    None when the cell is unknown."""
+    out = vals.readings(sheet.name, key, col)
+    if out is None:
+        return None
+    extra = [b.expected for b in failures if b.total == key and b.col == col]
+    return sorted(set(out).union(extra)) if extra else out
 
-    failures = list(failures)
-    row = rows.get(key)
-    if row is None:
-        return None
-    v = amount(row.amount(col))
-    if v is None:
-        return None
-    out = [v]
-    out.extend(b.expected for b in failures if b.total == key and b.col == col)
-    if sheet is not None:
-        for total, parts in sheet.balances:
-            if total != key or not any(b.total in parts and b.col == col for b in failures):
-                continue
-            options = [candidates(failures, rows, p, col, sheet) for p in parts]
-            if any(o is None for o in options):
-                continue
-            out.extend(math.fsum(combo) for combo in itertools.product(*options))  # type: ignore[arg-type]
-    return sorted(set(out))
+
+def always(unit: Unit, ctx: RuleContext, sheet: TableSheet, failures: Callable[[Unit, RuleContext], list[Balance]],
+           key: str, cols: tuple[str, ...], pred: Callable[..., bool]) -> bool:
+    """True when ``pred(*values)`` holds for every candidate value of the row's ``cols``
+    (see :func:`candidates`); False when a value is unknown.  ``failures`` gives the
+    sheet's balance failures.  Several rules ask about the same cells: their candidates
+    are worked out once per unit."""
+    cache = ctx.cache
+    ck = (sheet.name, key, cols)
+    options = cache.get(ck)
+    if options is None:
+        vals, fails = basis(unit, ctx, sheet, failures)
+        name = sheet.name
+        found = [candidates(fails, vals, sheet, key, c) if fails else vals.readings(name, key, c) for c in cols]
+        if None in found:
+            options = cache[ck] = ()  # unknown
+        elif all(len(o) == 1 for o in found):  # type: ignore[arg-type]
+            options = cache[ck] = (tuple(o[0] for o in found),)  # type: ignore[index]
+        else:
+            options = cache[ck] = tuple(itertools.product(*found))  # type: ignore[arg-type]
+    if not options:
+        return False
+    if len(options) == 1:
+        return bool(pred(*options[0]))
+    return all(pred(*combo) for combo in options)
+
+
+def basis(unit: Unit, ctx: RuleContext, sheet: TableSheet, failures: Callable[[Unit, RuleContext], list[Balance]]
+          ) -> tuple[Values, list[Balance]]:
+    """(the unit's computed cells, ``sheet``'s balance failures), once per unit: every
+    rule that weighs a cell of the sheet asks for both."""
+    key = ("basis", sheet.name)
+    got = ctx.cache.get(key)
+    if got is None:
+        got = ctx.cache[key] = (computed_values(unit, ctx), failures(unit, ctx))
+    return got
 
 
 def _input_cells(sheet: TableSheet, rows: Mapping[str, Any], key: str, col: str) -> list[str]:

@@ -7,9 +7,9 @@ listed in the summary (无法读取 for the first two) and the rest of the batch
 
 from __future__ import annotations
 
-from perfxl.findings import rule
+from perfxl.findings import Finding, rule
 
-__all__ = ["F901", "F902", "F903"]
+__all__ = ["F901", "F902", "F903", "F904", "internal_error", "failure"]
 
 F901 = rule(
     "F901", "timed-out", "error",
@@ -22,11 +22,13 @@ F901 = rule(
 )
 F902 = rule(
     "F902", "internal-error", "error",
-    "处理出错", "internal error",
-    "perfxl 处理该文件时出错（{detail}），未能完成校验。请把文件和此信息发给维护人员。",
-    "perfxl failed while processing the file ({detail}) and could not check it; "
-    "send the file and this message to the maintainers",
-    "程序错误只影响出错的文件，整批照常完成；出错的文件必须人工复核。",
+    "perfxl 程序出错", "internal error",
+    "perfxl 自身的程序错误（{detail}），未能完成对该文件的校验；文件本身不一定有问题，不必重新保存。"
+    "请把文件和此信息（可加 --debug 重新运行得到详细信息）发给维护人员。",
+    "a bug in perfxl ({detail}) stopped it from checking the file; the file itself may well be fine. "
+    "Send the file and this message (rerun with --debug for the details) to the maintainers",
+    "程序错误只影响出错的文件，整批照常完成；出错的文件必须人工复核。不把程序错误说成“文件损坏”，"
+    "免得填报人白白另存重交。",
     "一个触发了程序缺陷的工作簿",
 )
 F903 = rule(
@@ -38,3 +40,26 @@ F903 = rule(
     "标注副本只是方便阅读；校验结果仍完整列在汇总表和 findings.csv 中。",
     "一个 openpyxl 无法另存的工作簿",
 )
+F904 = rule(
+    "F904", "out-of-memory", "error",
+    "内存不足", "out of memory",
+    "处理该文件时内存不足，已中止（{detail}）。文件可能含有异常多的数据；请检查文件，另存为 .xlsx 后重新提交，"
+    "或在内存更大的机器上处理。",
+    "processing the file ran out of memory and was stopped ({detail}); the file may hold an unusual amount of "
+    "data: check it, save it as .xlsx and submit it again, or process it on a machine with more memory",
+    "一个耗尽内存的文件不能拖垮整批审核；内存不足与文件损坏、程序错误是不同的问题，处理方法也不同。",
+    "一个展开后有数 GB 单元格数据的工作簿",
+)
+
+
+def internal_error(where: str, e: BaseException) -> Finding:
+    """F902 for an exception in perfxl's own code (``where``: the step that raised)."""
+    return F902(None, None, detail=f"{where}: {type(e).__name__}: {e}"[:300])
+
+
+def failure(where: str, e: BaseException) -> Finding:
+    """The finding for an exception while processing a file: out of memory (F904) or a
+    bug in perfxl (F902)."""
+    if isinstance(e, MemoryError):
+        return F904(None, None, detail=f"{where}: {e}"[:300] if str(e) else where)
+    return internal_error(where, e)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Iterable
 
 from perfxl.findings import Finding, rule
 from perfxl.model import ThreePublicRow, Unit
 from perfxl.rules.registry import (
     RuleContext,
+    always,
     amount,
     balance_failures,
     balance_inputs,
-    candidates,
     check,
+    computed_values,
     number,
 )
 from perfxl.spec import THREE_PUBLIC, THREE_PUBLIC_AMOUNT_COLS
@@ -95,25 +95,13 @@ def _cell(row: ThreePublicRow, col: str) -> str:
 
 
 def _failures(unit: Unit, ctx: RuleContext):  # type: ignore[no-untyped-def]
-    return ctx.memo("three-public-balances", balance_failures, THREE_PUBLIC, unit.three_public,
+    return ctx.memo("three-public-balances", balance_failures, THREE_PUBLIC, computed_values(unit, ctx),
                     THREE_PUBLIC_AMOUNT_COLS, ctx.rulebook.amount_tolerance)
 
 
 def _always(unit: Unit, ctx: RuleContext, key: str, cols: tuple[str, ...], pred) -> bool:  # type: ignore[no-untyped-def]
-    """``pred`` holds for every candidate value (see :func:`candidates`)."""
-    fails = _failures(unit, ctx)
-    if not fails:
-        # Every total balances (the usual case): a cell's only candidate is its value as
-        # read, so there is nothing to work out or remember.
-        row = unit.three_public.get(key)
-        values = [amount(row.amount(c)) for c in cols] if row is not None else [None]
-        return all(v is not None for v in values) and bool(pred(*values))
-    # Many rules ask about the same cells: each cell's candidates are worked out once per unit.
-    options = [ctx.memo(f"three-public-candidates:{key}:{c}",
-                        lambda c=c: candidates(fails, unit.three_public, key, c, THREE_PUBLIC)) for c in cols]
-    if any(o is None for o in options):
-        return False
-    return all(pred(*combo) for combo in itertools.product(*options))  # type: ignore[arg-type]
+    """``pred`` holds for every candidate value (see :func:`perfxl.rules.registry.candidates`)."""
+    return always(unit, ctx, THREE_PUBLIC, _failures, key, cols, pred)
 
 
 @check("S001")
@@ -144,19 +132,22 @@ def _above(unit: Unit, ctx: RuleContext, col: str) -> list[str]:
 @check("S002")
 def check_over_budget(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     """决算 > 预算, on every row where it holds."""
+    vals = computed_values(unit, ctx)
     for key in _above(unit, ctx, "budget"):
         row = unit.three_public[key]
-        yield S002(SHEET, _cell(row, "actual"), expected=amount(row.budget), actual=amount(row.actual),
-                   row=row.label, row_en=THREE_PUBLIC.row_en(key))
+        yield S002(SHEET, _cell(row, "actual"), expected=vals.judged(SHEET, key, "budget"),
+                   actual=vals.judged(SHEET, key, "actual"), row=row.label, row_en=THREE_PUBLIC.row_en(key))
 
 
 @check("S003")
 def check_above_last_year(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     """决算 > 上年决算 (warning), on every row where it holds."""
+    vals = computed_values(unit, ctx)
     for key in _above(unit, ctx, "last_year"):
         row = unit.three_public[key]
-        a, b = amount(row.actual), amount(row.last_year)
-        assert a is not None and b is not None
+        a, b = vals.judged(SHEET, key, "actual"), vals.judged(SHEET, key, "last_year")
+        if a is None or b is None:
+            continue
         yield S003(SHEET, _cell(row, "actual"), expected=b, actual=a,
                    row=row.label, row_en=THREE_PUBLIC.row_en(key), diff=round(a - b, 2))
 
@@ -172,17 +163,19 @@ def _count(f) -> float | None:  # type: ignore[no-untyped-def]
 @check("S004", "S005")
 def check_groups(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     """Money needs groups and groups need money (S004); 人次 ≥ 批次 (S005)."""
+    tol = ctx.rulebook.amount_tolerance
     for key in _COUNTED:
         row = unit.three_public.get(key)
         if row is None:
             continue
         money, batches, persons = amount(row.actual), _count(row.batches), _count(row.persons)
         if money is not None and batches is not None:
-            if money > 0 and batches == 0:
+            # 批次 are whole numbers (the reader refuses 2.5 with V009); money has a tolerance.
+            if money > tol and batches == 0:
                 yield S004(SHEET, row.batches.cell or THREE_PUBLIC.cell(key, "batches"), expected=None, actual=0,
                            row=row.label, row_en=THREE_PUBLIC.row_en(key), money=money, batches=0)
                 continue
-            if money == 0 and batches > 0:
+            if abs(money) <= tol and batches > 0:
                 yield S004(SHEET, _cell(row, "actual"), expected=None, actual=money,
                            row=row.label, row_en=THREE_PUBLIC.row_en(key), money=money, batches=int(batches))
                 continue

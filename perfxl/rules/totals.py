@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Iterable
 
 from perfxl.findings import Finding, percent, rule
 from perfxl.model import ScoreRow, Unit
 from perfxl.rulebook import LEVEL_KEYS
 from perfxl.rules.budget import budget_always
-from perfxl.rules.registry import RuleContext, check, close, number, text
+from perfxl.rules.registry import RuleContext, check, close, computed_values, number, text
 from perfxl.spec import GRADES, LEVEL_ROWS, LEVELS, SELF_SCORE
 
 SHEET = SELF_SCORE.name
@@ -94,16 +93,6 @@ def _cell(row: ScoreRow, col: str) -> str:
     return f.cell or SELF_SCORE.cell(row.key, col)
 
 
-def _score(row: ScoreRow | None) -> float | None:
-    """A self-score as a SUM would see it: blank counts 0, unreadable gives None."""
-    if row is None:
-        return None
-    f = row.self_score
-    if f.status in ("blank", "missing"):
-        return 0.0
-    return number(f)
-
-
 def _score_blank(row: ScoreRow | None) -> bool:
     return row is not None and row.self_score.status == "blank"
 
@@ -120,77 +109,55 @@ def check_execution(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
         return
     want = card.execution.score
     w, tol = card.execution.weight, ctx.rulebook.score_tolerance
-    # Where 资金总额 does not balance (B001), the score is only wrong if it is wrong
-    # whichever reading of the total is right.
+    amount_tol = ctx.rulebook.amount_tolerance
+    # Where 资金总额 does not balance (B001), or was typed over, the score is only wrong if
+    # it is wrong whichever reading of the total is right.
     if budget_always(unit, ctx, "total", ("adjusted", "actual"),
-                     lambda b, a: b > 0 and not close(declared, min(max(a / b, 0.0), 1.0) * w, tol)) \
-            or not close(declared, want, tol) and not _total_unbalanced(unit, ctx):
+                     lambda b, a: b > amount_tol and not close(declared, min(max(a / b, 0.0), 1.0) * w, tol)):
         rate = card.execution.rate
         yield T001(SHEET, _cell(row, "self_score"), expected=round(want, 2), actual=declared,
                    rate=percent(rate) if rate is not None else "—", weight=f"{card.execution.weight:g}")
 
 
-def _total_unbalanced(unit: Unit, ctx: RuleContext) -> bool:
-    from perfxl.rules.budget import budget_balance_failures
-
-    return any(b.total == "total" and b.col in ("actual", "adjusted") for b in budget_balance_failures(unit, ctx))
+def _indicators_placed(unit: Unit) -> bool:
+    """Every indicator has a valid 一级指标 (else I003/I004 report the rows that belong
+    nowhere, and the subtotals they move are their consequence)."""
+    return all(i.level1.ok and i.level1.value in LEVELS for i in unit.indicators)
 
 
 @check("T002")
 def check_subtotals(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
-    """产出/效益/满意度 自评得分 = the sum of their indicators' 自评得分 (SUMIF)."""
-    if not unit.indicators:
+    """产出/效益/满意度 自评得分 = the sum of their indicators' 自评得分 (a SUMIF in the
+    template): a figure typed over the formula that is not what it gives."""
+    if not unit.indicators or not _indicators_placed(unit):
         return
-    if any(i.level1.status not in ("ok",) or i.level1.value not in LEVELS for i in unit.indicators):
-        return  # rows that belong nowhere: I003/I004 report them
-    tol = ctx.rulebook.score_tolerance
-    for key, level in LEVEL_ROWS.items():
-        row = unit.scores.get(key)
-        if row is None:
+    for st in computed_values(unit, ctx).typed_over("T002"):
+        row = unit.scores.get(st.decl.row)
+        if row is None or not isinstance(st.true, float) or st.shown is None:
             continue
-        declared = number(row.self_score)
-        if declared is None:
-            continue
-        parts = []
-        for ind in unit.indicators:
-            if ind.level1.value != level:
-                continue
-            f = ind.self_score
-            parts.append(0.0 if f.status in ("blank", "missing") else number(f))
-        if any(p is None for p in parts):
-            continue
-        want = math.fsum(parts)  # type: ignore[arg-type]
-        if not close(declared, want, tol):
-            yield T002(SHEET, _cell(row, "self_score"), expected=round(want, 2), actual=declared,
-                       level=level, level_en=_ITEM_EN[key])
-
-
-def _declared_total(unit: Unit) -> tuple[float | None, float | None]:
-    """(the 总分 as read, the sum of the four parts) — either None when unknown."""
-    row = unit.scores.get("total")
-    total = number(row.self_score) if row is not None else None
-    parts = [_score(unit.scores.get(k)) for k in _PARTS]
-    s = math.fsum(parts) if all(p is not None for p in parts) else None  # type: ignore[arg-type]
-    return total, s
+        yield T002(SHEET, _cell(row, "self_score"), expected=round(st.true, 2), actual=st.shown,
+                   level=LEVEL_ROWS[row.key], level_en=_ITEM_EN[row.key])
 
 
 @check("T003")
 def check_total(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
-    """总分 = the sum of the four parts' 自评得分."""
-    total, s = _declared_total(unit)
-    row = unit.scores.get("total")
-    if row is None or total is None or s is None:
-        return
-    if not close(total, s, ctx.rulebook.score_tolerance):
-        yield T003(SHEET, _cell(row, "self_score"), expected=round(s, 2), actual=total)
+    """总分 = the sum of the four parts' 自评得分: a figure typed over the formula that is
+    neither the parts as they stand nor as their indicators give them."""
+    for st in computed_values(unit, ctx).typed_over("T003"):
+        row = unit.scores.get(st.decl.row)
+        want = st.display if isinstance(st.display, float) else st.true
+        if row is None or not isinstance(want, float) or st.shown is None:
+            continue
+        yield T003(SHEET, _cell(row, "self_score"), expected=round(want, 2), actual=st.shown)
 
 
 @check("T004", "T006", "T007")
 def check_grade(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     """自评等级 filled (T006), one of 优良中差 (T007), and the grade of 总分 (T004).
 
-    The grade is judged against the 总分 as written (or the sum of parts when 总分 is not
-    readable), so a wrong 总分 is reported once, by T003, not again here.
+    The grade is judged against every reading of 总分 — as computed from the parts, as the
+    sheet shows it, and as typed over — and reported only when it fits none, so a wrong
+    总分 is reported once, by T003, not again here.
     """
     ex = unit.scores.get("budget_execution")
     if ex is not None and ex.self_score.status == "blank":
@@ -208,18 +175,18 @@ def check_grade(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
         return
     if any(_score_blank(unit.scores.get(k)) for k in _PARTS):
         return  # the total is not complete yet: T006 / I004 report the blank
-    if any(k in unit.scores and _score(unit.scores[k]) is None for k in _PARTS) or any(
-        i.self_score.status not in ("ok", "blank", "missing") for i in unit.indicators
-    ):
-        return  # an unreadable score (V…) was skipped by the sums: the total is not known
-    if any(i.level1.status != "ok" or i.level1.value not in LEVELS for i in unit.indicators):
+    if any(i.self_score.status not in ("ok", "blank", "missing") for i in unit.indicators):
+        return  # an unreadable score (V…): the total is not known
+    if not _indicators_placed(unit):
         return  # indicators that belong to no 一级指标 move the subtotals: I003 reports them
-    total, s = _declared_total(unit)
-    basis = total if total is not None else s
-    if basis is None:
+    totals = computed_values(unit, ctx).readings(SHEET, "total", "self_score")
+    if not totals:
         return
-    want = ctx.rulebook.grade(round(basis, 2))
-    if value != want:
+    grades = {ctx.rulebook.grade(round(t, 2)) for t in totals}
+    if value not in grades:
+        basis = totals[0] if len(totals) == 1 else computed_values(unit, ctx).judged(SHEET, "total", "self_score")
+        assert basis is not None
+        want = ctx.rulebook.grade(round(basis, 2))
         yield T004(SHEET, cell, expected=want, actual=value, total=f"{basis:.2f}")
 
 
@@ -240,7 +207,11 @@ def check_weights(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
             yield T005(SHEET, _cell(row, "weight"), expected=want, actual=w,
                        item=row.label, item_en=_ITEM_EN[key])
     row = unit.scores.get("total")
-    w = number(row.weight) if row is not None else None
-    if row is not None and w is not None and not part_off and not close(w, rb.total_weight, tol):
+    if row is None or part_off:
+        return
+    # 总分's 分值 is a SUM of the four: only a figure typed over it can be off.
+    st = computed_values(unit, ctx).state(SHEET, "total", "weight")
+    w = st.judged if st is not None else number(row.weight)
+    if w is not None and not close(w, rb.total_weight, tol):
         yield T005(SHEET, _cell(row, "weight"), expected=rb.total_weight, actual=w, item=row.label,
                    item_en=_ITEM_EN["total"])

@@ -19,14 +19,13 @@ wrote.  A document and its PDF keep the same stem.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from perfxl.safe import atomic_write_text
+from perfxl.safe import atomic_write_text, file_sha256
 
 __all__ = ["MANIFEST", "Published", "publish"]
 
@@ -41,14 +40,6 @@ class Published:
     written: list[Path] = field(default_factory=list)
     kept: list[tuple[Path, Path]] = field(default_factory=list)  # (kept file, new file's name)
     removed: list[Path] = field(default_factory=list)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _read_manifest(folder: Path) -> dict[str, list[str]]:
@@ -71,7 +62,7 @@ def _write_manifest(folder: Path, files: dict[str, list[str]]) -> None:
 
 def _ours(path: Path, manifest: dict[str, list[str]]) -> bool:
     """True when ``path`` is what perfxl last wrote there (unchanged since)."""
-    return path.name in manifest and _sha256(path) in manifest[path.name]
+    return path.name in manifest and file_sha256(path) in manifest[path.name]
 
 
 def _free_stem(folder: Path, stem: str, suffixes: Sequence[str], manifest: dict[str, list[str]],
@@ -112,7 +103,7 @@ def publish(groups: Sequence[Sequence[Path]], folder: str | os.PathLike[str], pr
                 blocked = out / (stem + src.suffix)
                 if blocked.exists():
                     result.kept.append((blocked, dest))
-    new = {dest.name: [_sha256(src)] for src, dest in plan}
+    new = {dest.name: [file_sha256(src)] for src, dest in plan}
     # First the union, so a run stopped half-way still knows every file it wrote.
     _write_manifest(out, {**manifest, **{k: sorted(set(manifest.get(k, [])) | set(v)) for k, v in new.items()}})
     for src, dest in plan:
