@@ -121,7 +121,7 @@ from perfxl.spec import (
 from perfxl.xmlprobe import XmlProbe
 
 __all__ = [
-    "read_unit", "read_grids", "read_grids_isolated", "read_sheets", "run_isolated", "Book", "Sheets", "Refused",
+    "read_unit", "read_units", "read_grids", "read_grids_isolated", "read_sheets", "run_isolated", "Book", "Sheets", "Refused",
     "TooManyRows", "ParserCrashed", "ParserTimedOut", "ParserError", "HEADER_SEARCH_ROWS", "ISOLATE_FORMATS",
 ]
 
@@ -1104,12 +1104,22 @@ def _find_sheet(names: list[str], wanted: str) -> str | None:
 
 
 def read_unit(path: str | Path, rulebook: Rulebook | None = None) -> Unit:
-    """Read a workbook into a :class:`Unit`; never raises for bad input.
+    """Read a workbook into a :class:`Unit` (its first, for a workbook of several project
+    forms: see :func:`read_units`); never raises for bad input."""
+    return read_units(path, rulebook)[0]
 
-    File-level problems (refused by :mod:`perfxl.guards`, unreadable, wrong template)
-    leave ``unit.readable`` False with an F finding.  Cell-level problems are V findings
-    at their cells, and the Field's ``status`` says what was wrong.
+
+def read_units(path: str | Path, rulebook: Rulebook | None = None) -> list[Unit]:
+    """Read a workbook into its units; never raises for bad input.
+
+    A 部门整体 workbook is one unit; a workbook of 项目支出绩效自评表 forms is one unit per
+    form sheet (kind ``project``, :mod:`perfxl.read_project`).  File-level problems
+    (refused by :mod:`perfxl.guards`, unreadable, wrong template) give one unit with
+    ``readable`` False and an F finding.  Cell-level problems are V findings at their
+    cells, and the Field's ``status`` says what was wrong.
     """
+    from perfxl.read_project import grids_and_merges, read_forms
+
     rulebook = rulebook or default_rulebook()
     p = Path(path)
     unit = Unit(path=p)
@@ -1117,45 +1127,51 @@ def read_unit(path: str | Path, rulebook: Rulebook | None = None) -> Unit:
     unit.findings.extend(ins.findings)
     if ins.refused or ins.fmt is None:
         unit.readable = False
-        return unit
+        return [unit]
     try:
-        # Only the sheets a template defines are parsed: 填报说明 and a clerk's own extra
-        # sheets are never read, so they cost nothing (and cannot trouble the parser).
+        # Of a 部门整体 workbook only the template's sheets are parsed: 填报说明 and a clerk's
+        # own extra sheets are never read, so they cost nothing (and cannot trouble the
+        # parser).  Any other workbook is read whole: its forms may stand on any sheet.
         kwargs = {"by_content": not ins.extension_ok, "max_rows": rulebook.limits.max_rows,
                   "only": _template_sheets()}
         if ins.fmt in ISOLATE_FORMATS:
-            names, grids = read_grids_isolated(p, timeout=rulebook.limits.timeout_seconds, **kwargs)
+            names, grids, merges = run_isolated(grids_and_merges, p, timeout=rulebook.limits.timeout_seconds, **kwargs)
         else:
-            names, grids = read_grids(p, **kwargs)
+            names, grids, merges = grids_and_merges(p, **kwargs)
     except TooManyRows as e:
         unit.findings.append(F007(e.sheet, None, expected=rulebook.limits.max_rows, actual=e.rows, sheet_name=e.sheet))
         unit.readable = False
-        return unit
+        return [unit]
     except ParserTimedOut:
-        return _unreadable(unit, F901(None, None, expected=rulebook.limits.timeout_seconds))
+        return [_unreadable(unit, F901(None, None, expected=rulebook.limits.timeout_seconds))]
     except MemoryError as e:
-        return _unreadable(unit, F904(None, None, detail=Text(f"读取时：{e}"[:300], f"while reading: {e}"[:300])))
+        return [_unreadable(unit, F904(None, None, detail=Text(f"读取时：{e}"[:300], f"while reading: {e}"[:300])))]
     except (ParserError, ParserCrashed) as e:  # the file cannot be parsed
-        return _unreadable(unit, _parser_failure(e))
+        return [_unreadable(unit, _parser_failure(e))]
     except Exception as e:  # noqa: BLE001 - a bug in perfxl's own code: named as one, never a damaged file
-        return _unreadable(unit, internal_error("read_grids", e))
+        return [_unreadable(unit, internal_error("read_grids", e))]
     book = Book(p, ins.fmt, names, grids)
     rd = _Reader(book, rulebook)
     unit.sheets = tuple(names)
+    units = [unit]
     try:
-        _read_book(rd, unit)
+        if merges is None:
+            _read_book(rd, unit)
+        else:
+            units = read_forms(book, merges, unit, lambda: _Reader(book, rulebook))
     except MemoryError as e:
         unit.findings.append(F904(None, None, detail=Text(f"读取时：{e}"[:300], f"while reading: {e}"[:300])))
-        unit.readable = False
+        unit.readable, units = False, [unit]
     except Exception as e:  # noqa: BLE001 - a bug in perfxl's reader: F902 says so (the file may be fine)
         unit.findings.append(internal_error("read_unit", e))
-        unit.readable = False
+        unit.readable, units = False, [unit]
     finally:
         if book._probe is not None:
             book._probe.close()
-    unit.findings.extend(_without_text_consequences(unit, rd.findings, rulebook))
-    unit.findings.extend(rd.uncalculated_findings())
-    return unit
+    if merges is None or not unit.readable:
+        unit.findings.extend(_without_text_consequences(unit, rd.findings, rulebook))
+        unit.findings.extend(rd.uncalculated_findings())
+    return units
 
 
 def _unreadable(unit: Unit, finding: Finding) -> Unit:

@@ -9,11 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from perfxl.spec import COMPLETIONS, LEVEL2_ALL, LEVELS, Column, FormField, RowSpec
+from perfxl.spec import (
+    COMPLETIONS,
+    LEVEL2_ALL,
+    LEVELS,
+    Column,
+    Computed,
+    FormField,
+    RowSpec,
+    TableSheet,
+    TemplateSpec,
+    sums_of_parts,
+)
 
 __all__ = [
     "FormBlock", "TableBlock", "TotalBlock", "FormPage", "PROJECT_PAGE", "YEAR_LABEL",
-    "MONEY", "GOALS_BLOCK", "INDICATOR_BLOCK", "TOTAL_BLOCK", "PROJECT_FIELDS",
+    "MONEY", "GOALS_BLOCK", "INDICATOR_BLOCK", "TOTAL_BLOCK", "PROJECT_FIELDS", "PROJECT", "PROJECT_TEMPLATE_ID",
+    "MONEY_TABLE",
 ]
 
 
@@ -190,3 +202,29 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "主管部门": ("主管部门（单位）", "主管单位"),
     "实施单位": ("项目实施单位", "实施单位（盖章）"),
 }
+
+
+# The computed cells perfxl's project template writes as formulas, declared for
+# perfxl.computed (the same engine as the 部门整体 kind): 年度资金总额 = its sources in each
+# amount column, 执行率 = 全年执行数 ÷ 全年预算数.  Others' copies type these cells; a
+# figure that is not what the formula gives is reported by the codes named here.
+PROJECT_TEMPLATE_ID = "perfxl.project-self-eval"
+MONEY_TABLE = TableSheet(
+    name=PROJECT_PAGE.name,
+    title=MONEY.title,
+    columns=MONEY.columns,
+    rows=MONEY.rows,
+    balances=MONEY.balances,
+    computed=(
+        *sums_of_parts(MONEY.rows, ("initial", "adjusted", "actual"), code="J004"),
+        Computed("total", "rate", "ratio", (("total", "actual"), ("total", "adjusted")), code="J005"),
+    ),
+    model="budget",
+)
+PROJECT = TemplateSpec(
+    template_id=PROJECT_TEMPLATE_ID,
+    version=1,
+    title=PROJECT_PAGE.title,
+    sheets=(MONEY_TABLE,),
+    aliases=ALIASES,
+)

@@ -22,6 +22,7 @@ from perfxl import __version__
 from perfxl.rulebook import Rulebook, default_rulebook
 from perfxl.spec import LEVEL2_ALL, LEVELS, addr
 from perfxl.spec_project import (
+    PROJECT_TEMPLATE_ID,
     GOALS_BLOCK,
     INDICATOR_BLOCK,
     INDICATOR_WRITTEN,
@@ -36,7 +37,7 @@ from perfxl.template import _CREATED, _arith, _Book, _sum, _XLError, default_yea
 
 __all__ = ["write_project_template", "write_project_workbook", "project_instructions", "PROJECT_ID"]
 
-PROJECT_ID = "perfxl.project-self-eval"
+PROJECT_ID = PROJECT_TEMPLATE_ID
 PROJECT_VERSION = 1
 _BLANK_INDICATORS = 15  # input rows of the blank form
 _DASH = "—"

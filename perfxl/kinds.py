@@ -1,0 +1,56 @@
+"""The template kinds perfxl reads, by name: what differs between them is data.
+
+``dept``: the 部门整体支出绩效自评表, one workbook of fixed sheets per department.
+``project``: the 项目支出绩效自评表 (national layout), one form per sheet, found by its labels.
+Rules declare the kinds they apply to (:func:`perfxl.rules.registry.check`); the scorer
+takes a kind's weights from the rulebook; the reader picks the kind from the workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from perfxl.spec import DEPT, TemplateSpec
+from perfxl.spec_project import PROJECT
+
+if TYPE_CHECKING:  # pragma: no cover
+    from perfxl.model import Unit
+    from perfxl.rulebook import Rulebook
+
+__all__ = ["Kind", "KINDS", "DEPT_KIND", "PROJECT_KIND", "kind_of", "by_template_id"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    title: str
+    title_en: str
+    spec: TemplateSpec  # computed cells, sheet order, aliases
+    weights_key: str  # the rulebook attribute holding this kind's weights by 一级指标
+    # Reader notes that describe this kind's normal layout, not a slip: the national form
+    # writes the sign and unit inside 年度指标值 (≥95%), so V014 says nothing there.
+    layout_notes: frozenset[str] = frozenset()
+
+    def weights(self, rulebook: Rulebook) -> dict[str, float]:
+        return getattr(rulebook, self.weights_key)
+
+    def weight(self, rulebook: Rulebook, level: str) -> float:
+        return self.weights(rulebook)[level]
+
+
+DEPT_KIND = Kind("dept", "部门整体支出绩效自评表", "overall expenditure self-evaluation", DEPT, "weights")
+PROJECT_KIND = Kind("project", "项目支出绩效自评表", "project expenditure self-evaluation", PROJECT,
+                    "project_weights", frozenset({"V014"}))
+KINDS: dict[str, Kind] = {k.name: k for k in (DEPT_KIND, PROJECT_KIND)}
+
+
+def kind_of(unit: Unit) -> Kind:
+    return KINDS[unit.kind]
+
+
+def by_template_id(template_id: str | None) -> Kind | None:
+    for k in KINDS.values():
+        if k.spec.template_id == template_id:
+            return k
+    return None

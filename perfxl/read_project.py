@@ -1,0 +1,294 @@
+"""Reading 项目支出绩效自评表 forms: one unit per form sheet, found by its labels.
+
+:mod:`perfxl.formlocate` says where each block stands on a sheet; this module reads the
+cells it points at through the same cell reader as the 部门整体 kind (so an unreadable
+cell, an error value or an uncalculated formula is the same finding on either kind) and
+builds a :class:`~perfxl.model.Unit` of kind ``project`` per form.
+
+What the national layout writes differently from perfxl's own department template is
+read as what it means, not reported as a slip: the sign and unit inside 年度指标值
+(``≥95%``), ``指标1：`` before an indicator's name, a weight inside the 一级 label
+(``产出指标（50分）``), ``……`` rows left from the form, ``—`` in rows that do not apply.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from perfxl.findings import Finding, Text
+from perfxl.formlocate import FormHit, TableHit, is_form, locate_form
+from perfxl.kinds import PROJECT_KIND
+from perfxl.model import Field, Goal, Indicator, Row, ScoreRow, Unit
+from perfxl.numbers import DASHES, fold
+from perfxl.spec import addr
+from perfxl.spec_project import MONEY, PROJECT_PAGE, PROJECT_TEMPLATE_ID
+
+if TYPE_CHECKING:  # pragma: no cover
+    from perfxl.reader import Book, _Reader
+
+__all__ = ["grids_and_merges", "read_forms", "NOT_FORM_SHEETS"]
+
+Grid = list[list[Any]]
+Range = tuple[tuple[int, int], tuple[int, int]]
+
+# Sheets of perfxl's own project template that hold no form (never reported as skipped).
+NOT_FORM_SHEETS = frozenset({"填报说明", "_perfxl"})
+
+# '指标1：', '指标 12:' before an indicator's name (the national form's example rows).
+_NUMBERED = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
+# What the form leaves in rows nobody filled: '……', '...', '。。。'.
+_ELLIPSIS = frozenset({"……", "…", "...", "。。。", "......", "…………"})
+
+
+def grids_and_merges(path: Path, *, by_content: bool = False, max_rows: int | None = None,
+                     only: frozenset[str] | None = None) -> tuple[list[str], dict[str, Grid], dict[str, list[Range]] | None]:
+    """The grids the reader needs, in one pass over the workbook.
+
+    A workbook holding any sheet of ``only`` (the 部门整体 template's sheets) is read as
+    :func:`perfxl.reader.read_grids` reads it, those sheets alone, and merges are None.
+    Any other workbook may hold project forms on sheets of any name: every sheet is read,
+    with its merged ranges (a form's labels and values are merged cells)."""
+    from perfxl.reader import TooManyRows, _workbook
+
+    with _workbook(path, by_content) as wb:
+        names = list(wb.sheet_names)
+        dept = only is not None and any(n in only and n not in NOT_FORM_SHEETS for n in names)
+        grids: dict[str, Grid] = {}
+        merges: dict[str, list[Range]] | None = None if dept else {}
+        for name in names:
+            if dept and name not in only:  # type: ignore[operator]
+                continue
+            sheet = wb.get_sheet_by_name(name)
+            h = sheet.total_height or sheet.height
+            if max_rows is not None and h > max_rows:
+                raise TooManyRows(name, h)
+            grids[name] = sheet.to_python(skip_empty_area=False)
+            if merges is not None:
+                ranges = getattr(sheet, "merged_cell_ranges", None)
+                merges[name] = [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in ranges] if ranges is not None else None
+        return names, grids, merges
+
+
+def _has_unit(text: Any) -> bool:
+    """Whether a value written as text carries a sign or unit ('≥95%', '14场'), not a bare number."""
+    return isinstance(text, str) and re.fullmatch(r"\s*[-+]?\d+(?:\.\d+)?\s*", text) is None
+
+
+def _blank_sheet(grid: Grid) -> bool:
+    return all(v is None or v == "" or (v.__class__ is str and not v.strip()) for row in grid for v in row)
+
+
+def read_forms(book: Book, merges: dict[str, list[Range] | None], base: Unit, make_reader: Any) -> list[Unit]:
+    """Every project form of ``book`` as a unit (in sheet order), each with the reader's
+    findings about its own cells.  Sheets that hold something but no form get an F024 note
+    on the first unit; no form at all leaves ``base`` unreadable with an F022."""
+    from perfxl.rules.file import F022
+    from perfxl.rules.project import F024
+
+    units: list[Unit] = []
+    skipped: list[Finding] = []
+    for name in book.names:
+        grid = book.grids.get(name)
+        if grid is None or name in NOT_FORM_SHEETS:
+            continue
+        hit = locate_form(name, grid, merges.get(name), PROJECT_PAGE)
+        if not is_form(hit):
+            if not _blank_sheet(grid):
+                skipped.append(F024(name, None, sheet_name=name))
+            continue
+        rd = make_reader()
+        unit = dataclasses.replace(base, kind=PROJECT_KIND.name, form_sheet=name, template_id=PROJECT_TEMPLATE_ID,
+                                   findings=list(base.findings), profile={}, budget={}, goals=[], indicators=[],
+                                   scores={}, unread=set(), computed=None, meta=dict(base.meta))
+        _build(rd, hit, unit)
+        quiet = PROJECT_KIND.layout_notes
+        # '100%', '14场' in 实际完成值 is how the national form writes a value: no note.
+        with_units = {(i.target.cell, i.actual.cell) for i in unit.indicators}
+        value_cells = {c for pair in with_units for c in pair if c}
+        unit.findings.extend(f for f in rd.findings if f.code not in quiet
+                             and not (f.code == "V001" and f.cell in value_cells and _has_unit(f.actual)))
+        unit.findings.extend(rd.uncalculated_findings())
+        units.append(unit)
+    if not units:  # no form anywhere: some other workbook altogether, one clear answer
+        names = "、".join(book.names) or "（无）"
+        base.findings.append(F022(None, None, actual=Text(names, ", ".join(book.names) or "(none)")))
+        base.readable = False
+        return [base]
+    units[0].findings.extend(skipped)
+    return units
+
+
+def _build(rd: _Reader, hit: FormHit, unit: Unit) -> None:
+    sheet = hit.sheet
+    # 评价年度: the title's '（2023年度）'.
+    if hit.year is not None:
+        r, c, year, text = hit.year
+        unit.profile["year"] = Field(year, sheet, addr(r + 1, c + 1), text, "ok")
+    else:
+        unit.profile["year"] = Field.absent(sheet, None)
+    for key, (label_at, value_at) in hit.fields.items():
+        if value_at is None:
+            unit.profile[key] = Field.absent(sheet, addr(label_at[0] + 1, label_at[1] + 2) if label_at else None)
+        else:
+            unit.profile[key] = rd.cell(sheet, value_at[0], value_at[1], "text")
+    money = hit.table("budget")
+    if money is None:
+        unit.unread.add(sheet)
+    _money(rd, sheet, money, unit)
+    goals = hit.table("goals")
+    unit.goals = _goals(rd, sheet, goals) if goals is not None else []
+    ind = hit.table("indicators")
+    unit.indicators = _indicators(rd, sheet, ind) if ind is not None else []
+    if hit.total is not None and ind is not None:
+        r = hit.total[0]
+        unit.scores["total"] = ScoreRow("total", "总分", r + 1, _cell(rd, sheet, r, ind.col("weight"), "number"),
+                                        _cell(rd, sheet, r, ind.col("self_score"), "number"))
+
+
+def _cell(rd: _Reader, sheet: str, r: int, c: int | None, kind: str, *, computed: bool = False) -> Field:
+    if c is None:
+        return Field.absent(sheet, None)
+    return rd.cell(sheet, r, c, kind, computed=computed)
+
+
+def _money(rd: _Reader, sheet: str, t: TableHit | None, unit: Unit) -> None:
+    """The 项目资金 rows.  A source row the form does not have (财政专户管理资金 appears only
+    in some provinces' copies) is blank, not unknown: it is no part of this form's total."""
+    computed_cols = {c.key for c in MONEY.columns if c.computed}
+    for spec in MONEY.rows:
+        r = t.rows.get(spec.key) if t is not None else None
+        cells: dict[str, Field] = {}
+        for col in MONEY.columns:
+            if col.key == "item":
+                continue
+            c = t.col(col.key) if t is not None else None
+            if t is None:
+                cells[col.key] = Field.absent(sheet, None)
+            elif r is None:
+                cells[col.key] = Field(None, sheet, None, None, "blank")
+            elif c is None:
+                cells[col.key] = Field.absent(sheet, None)
+            else:
+                computed = col.key in computed_cols or (spec.parts != () and col.kind == "amount")
+                kind = "amount" if col.kind == "amount" else ("text" if col.kind == "text" else "number")
+                if col.key == "rate":
+                    kind = "rate"
+                cells[col.key] = _dash_blank(rd, sheet, r, c, kind, computed)
+        unit.budget[spec.key] = Row(spec.key, spec.label, None if r is None else r + 1, cells)
+
+
+def _dash_blank(rd: _Reader, sheet: str, r: int, c: int, kind: str, computed: bool = False) -> Field:
+    """A cell read as ``kind``; a lone dash (``—``) is the form's 'does not apply': blank."""
+    raw = rd.book.grids[sheet][r][c] if c < len(rd.book.grids[sheet][r]) else None
+    if raw.__class__ is str and re.sub(r"\s+", "", fold(raw)) in DASHES:
+        return Field(None, sheet, addr(r + 1, c + 1), raw, "blank", formula=computed)
+    return rd.cell(sheet, r, c, kind, computed=computed)
+
+
+def _goals(rd: _Reader, sheet: str, t: TableHit) -> list[Goal]:
+    out = []
+    gc, rc = t.col("goal"), t.col("result")
+    for r in t.data:
+        goal = _cell(rd, sheet, r, gc, "text")
+        result = _cell(rd, sheet, r, rc, "text")
+        if goal.blank and result.blank:
+            continue
+        out.append(Goal(row=r + 1, seq=Field.absent(sheet, None), goal=goal, result=result))
+    return out
+
+
+class _FormTable:
+    """The indicator table of a form as the department reader's row helpers see a table."""
+
+    def __init__(self, sheet: str, t: TableHit):
+        self.spec = self
+        self.name = sheet
+        self.cols = t.cols
+        self.header = t.header
+
+    def col(self, key: str) -> int | None:
+        return self.cols.get(key)
+
+
+@functools.cache
+def _form_row_class() -> type:
+    """The department reader's row helper over a form row; a column the form lacks reads
+    as absent with no cell (there is no template column to point at)."""
+    from perfxl.reader import _Row
+
+    class FormRow(_Row):
+        __slots__ = ()
+
+        def read(self, key: str, kind: str) -> Field:
+            c = self.cols.get(key)
+            return Field.absent(self.name, None) if c is None else self.rd.cell(self.name, self.r, c, kind)
+
+    return FormRow
+
+
+def _indicators(rd: _Reader, sheet: str, t: TableHit) -> list[Indicator]:
+    from perfxl.reader import _indicator_values, _Levels
+
+    grid = rd.book.grids[sheet]
+    table = _FormTable(sheet, t)
+    row_class = _form_row_class()
+    levels = _Levels()
+    content = [t.cols[k] for k in ("name", "target", "actual", "weight", "self_score", "reason", "direction",
+                                    "unit", "completion") if k in t.cols]
+    out: list[Indicator] = []
+    for r in t.data:
+        if r >= len(grid):
+            break
+        row = row_class(rd, table, r)
+        l1 = _level(row.read("level1", "text"))
+        l2 = _level(row.read("level2", "text"))
+        values = [_plain(grid[r], c) for c in content]
+        if all(v is None for v in values):
+            levels.see(l1, l2)  # the top of a merged 一级/二级 block
+            continue
+        name = _name(row.read("name", "text"))
+        weight, self_score = row.read("weight", "number"), row.read("self_score", "number")
+        if name.ok and name.value in _ELLIPSIS and weight.blank and self_score.blank:
+            continue  # a row the form offers and nobody filled
+        l1, inh1, l2, inh2 = levels.resolve(l1, l2)
+        direction, unit, target, actual, percent = _indicator_values(row)
+        out.append(Indicator(
+            row=r + 1, level1=l1, level2=l2, name=name, direction=direction, target=target, unit=unit,
+            actual=actual, weight=weight, self_score=self_score, completion=row.read("completion", "text"),
+            reason=row.read("reason", "text"), level1_inherited=inh1, level2_inherited=inh2, percent=percent,
+        ))
+    return out
+
+
+def _plain(cells: list[Any], c: int) -> Any:
+    v = cells[c] if c < len(cells) else None
+    if v is None or (v.__class__ is str and (not v.strip() or re.sub(r"\s+", "", fold(v)) in DASHES)):
+        return None
+    return v
+
+
+def _level(f: Field) -> Field:
+    """一级/二级指标 as written: '产出指标（50分）' is 产出指标 (the weight is read apart),
+    '★' marks and spaces go; a dash is blank."""
+    if not f.ok or not isinstance(f.value, str):
+        return f
+    v = re.sub(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]\s*$", "", f.value)
+    v = re.sub(r"\s+", "", v.replace("★", ""))
+    if v in DASHES or not v:
+        return Field(None, f.sheet, f.cell, f.raw, "blank")
+    return f if v == f.value else Field(v, f.sheet, f.cell, f.raw, "ok")
+
+
+def _name(f: Field) -> Field:
+    """三级指标 without the form's '指标1：' numbering; '指标1：' alone stays as written
+    (a placeholder: the rules say so)."""
+    if not f.ok or not isinstance(f.value, str):
+        return f
+    rest = _NUMBERED.sub("", f.value)
+    if rest == f.value or not rest.strip():
+        return f
+    return Field(rest.strip(), f.sheet, f.cell, f.raw, "ok")
