@@ -159,6 +159,8 @@ def _check(unit: Unit, options: CheckOptions, card: ScoreCard | None, extra: lis
     if unit.readable:
         ctx = RuleContext(options.rulebook, card, options.year)
         for c in _unit_checks(options):
+            if unit.kind not in c.kinds:
+                continue
             try:
                 findings.extend(c.func(unit, ctx))
             except Exception as e:

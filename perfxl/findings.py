@@ -63,6 +63,7 @@ AREAS: dict[str, tuple[str, str]] = {
     "G": ("绩效目标", "performance goals"),
     "I": ("绩效指标", "performance indicators"),
     "T": ("自评得分", "self-score"),
+    "J": ("项目资金与信息", "project funds and details"),
     "X": ("批次", "batch"),
 }
 

@@ -31,6 +31,11 @@ class Kind:
     # Reader notes that describe this kind's normal layout, not a slip: the national form
     # writes the sign and unit inside 年度指标值 (≥95%), so V014 says nothing there.
     layout_notes: frozenset[str] = frozenset()
+    # Whether a 定性 indicator carries a 完成情况 (scored within its band); the national form
+    # has none: there the clerk's 得分 within [0, 分值] is the judgement.
+    qualitative_completion: bool = True
+    # Whether the unit yields the county's common indicators (perfxl.common): a department does.
+    common_indicators: bool = True
 
     def weights(self, rulebook: Rulebook) -> dict[str, float]:
         return getattr(rulebook, self.weights_key)
@@ -41,7 +46,8 @@ class Kind:
 
 DEPT_KIND = Kind("dept", "部门整体支出绩效自评表", "overall expenditure self-evaluation", DEPT, "weights")
 PROJECT_KIND = Kind("project", "项目支出绩效自评表", "project expenditure self-evaluation", PROJECT,
-                    "project_weights", frozenset({"V014"}))
+                    "project_weights", frozenset({"V014", "V012"}), qualitative_completion=False,
+                    common_indicators=False)
 KINDS: dict[str, Kind] = {k.name: k for k in (DEPT_KIND, PROJECT_KIND)}
 
 

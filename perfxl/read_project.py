@@ -23,8 +23,8 @@ from perfxl.findings import Finding, Text
 from perfxl.formlocate import FormHit, TableHit, is_form, locate_form
 from perfxl.kinds import PROJECT_KIND
 from perfxl.model import Field, Goal, Indicator, Row, ScoreRow, Unit
-from perfxl.numbers import DASHES, fold
-from perfxl.spec import addr
+from perfxl.numbers import DASHES, fold, parse_value
+from perfxl.spec import QUALITATIVE, addr
 from perfxl.spec_project import MONEY, PROJECT_PAGE, PROJECT_TEMPLATE_ID
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -145,8 +145,10 @@ def _build(rd: _Reader, hit: FormHit, unit: Unit) -> None:
     unit.indicators = _indicators(rd, sheet, ind) if ind is not None else []
     if hit.total is not None and ind is not None:
         r = hit.total[0]
-        unit.scores["total"] = ScoreRow("total", "总分", r + 1, _cell(rd, sheet, r, ind.col("weight"), "number"),
-                                        _cell(rd, sheet, r, ind.col("self_score"), "number"))
+        # perfxl's template sums them with formulas; others type them.
+        unit.scores["total"] = ScoreRow("total", "总分", r + 1,
+                                        _cell(rd, sheet, r, ind.col("weight"), "number", computed=True),
+                                        _cell(rd, sheet, r, ind.col("self_score"), "number", computed=True))
 
 
 def _cell(rd: _Reader, sheet: str, r: int, c: int | None, kind: str, *, computed: bool = False) -> Field:
@@ -214,6 +216,9 @@ class _FormTable:
         return self.cols.get(key)
 
 
+_IN_VALUE = frozenset({"direction", "unit"})
+
+
 @functools.cache
 def _form_row_class() -> type:
     """The department reader's row helper over a form row; a column the form lacks reads
@@ -225,7 +230,11 @@ def _form_row_class() -> type:
 
         def read(self, key: str, kind: str) -> Field:
             c = self.cols.get(key)
-            return Field.absent(self.name, None) if c is None else self.rd.cell(self.name, self.r, c, kind)
+            if c is not None:
+                return self.rd.cell(self.name, self.r, c, kind)
+            # The national form writes 指标性质 and 度量单位 inside 年度指标值: blank here,
+            # filled from the value.
+            return Field(None, self.name, None, None, "blank") if key in _IN_VALUE else Field.absent(self.name, None)
 
     return FormRow
 
@@ -252,16 +261,39 @@ def _indicators(rd: _Reader, sheet: str, t: TableHit) -> list[Indicator]:
             continue
         name = _name(row.read("name", "text"))
         weight, self_score = row.read("weight", "number"), row.read("self_score", "number")
-        if name.ok and name.value in _ELLIPSIS and weight.blank and self_score.blank:
-            continue  # a row the form offers and nobody filled
+        if weight.blank and self_score.blank and _not_an_indicator(name):
+            continue  # a row the form offers and nobody filled, or a breakdown of the row above
         l1, inh1, l2, inh2 = levels.resolve(l1, l2)
         direction, unit, target, actual, percent = _indicator_values(row)
+        if direction.status in ("blank", "missing") and target.ok:
+            direction, target, actual = _bare(rd, direction, target, actual)
         out.append(Indicator(
             row=r + 1, level1=l1, level2=l2, name=name, direction=direction, target=target, unit=unit,
             actual=actual, weight=weight, self_score=self_score, completion=row.read("completion", "text"),
             reason=row.read("reason", "text"), level1_inherited=inh1, level2_inherited=inh2, percent=percent,
         ))
     return out
+
+
+def _bare(rd: _Reader, direction: Field, target: Field, actual: Field) -> tuple[Field, Field, Field]:
+    """A target written without a sign: a number is read with the rulebook's
+    ``bare_direction`` ('10次' is = 10 by default), words are 定性.  The 实际完成值 of a
+    quantitative indicator must then be a number ('完成' there is V002)."""
+    numeric = target.number is not None
+    d = rd.rulebook.bare_direction if numeric else QUALITATIVE
+    direction = Field(d, target.sheet, target.cell, target.raw, "ok", converted=True)
+    if numeric and actual.ok and isinstance(actual.value, str) and actual.cell:
+        actual = rd.field_from(parse_value(actual.raw, numeric=True), actual.sheet, actual.cell, actual.raw, "value")
+    return direction, target, actual
+
+
+def _not_an_indicator(name: Field) -> bool:
+    """A row with no 分值 and no 得分 that is the form's own filler ('……', '指标3：' alone)
+    or a breakdown of the indicator above it ('其中：上半年'): no indicator of its own."""
+    if not name.ok or not isinstance(name.value, str):
+        return name.blank
+    v = re.sub(r"\s+", "", name.value)
+    return v in _ELLIPSIS or _NUMBERED.sub("", v) == "" or v.startswith("其中")
 
 
 def _plain(cells: list[Any], c: int) -> Any:

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from perfxl.common import budget_amount, common_indicators, describe_problem, field_number, field_ref
 from perfxl.computed import values
 from perfxl.i18n import Text, tr
+from perfxl.kinds import DEPT_KIND, Kind, kind_of
 from perfxl.model import Field, Indicator, Unit
 from perfxl.rulebook import LEVEL_KEYS, Rulebook
 from perfxl.spec import BUDGET, INDICATORS, LEVELS, QUALITATIVE, SELF_SCORE, addr
@@ -258,6 +259,8 @@ def _plain(f: Field) -> Any:
 
 def _ind_ref(ind: Indicator, key: str) -> str:
     f: Field = getattr(ind, key)
+    if f.cell is None and f.sheet not in (None, INDICATORS.name):  # a form's column that is not there
+        return field_ref(f, f.sheet, "")
     return field_ref(f, INDICATORS.name, addr(ind.row, INDICATORS.col_of(key)) if f.cell is None else f.cell)
 
 
@@ -312,8 +315,10 @@ def _band(rb: Rulebook, completion: str, w: float) -> tuple[float, float, bool]:
     return low * w, high * w, high >= top - _EPS
 
 
-def score_indicator(ind: Indicator, rulebook: Rulebook) -> IndicatorScore:
+def score_indicator(ind: Indicator, rulebook: Rulebook, kind: Kind = DEPT_KIND) -> IndicatorScore:
     """Score one indicator by its direction and the rulebook (see the module docstring).
+    A 定性 indicator of a kind without 完成情况 (the national project form) is scored by
+    the clerk's 得分 within [0, 分值].
 
     Never raises: an indicator that cannot be scored gets ``score`` None and reasons
     naming the cells at fault.
@@ -334,6 +339,16 @@ def score_indicator(ind: Indicator, rulebook: Rulebook) -> IndicatorScore:
                        else Text(f"{ref} 指标性质无法识别（{direction}）", f"{ref} direction not recognised ({direction})"))
         return out
 
+    if direction == QUALITATIVE and not kind.qualitative_completion:
+        out.method = "定性"
+        if s is None:
+            reasons.append(_problem(ind, "self_score", ("定性指标按自评得分计分", "a qualitative indicator is scored by its self-score")))
+        if reasons or w is None or w < 0 or s is None:
+            return out
+        out.band = (0.0, w)
+        out.clamped = not (-rulebook.score_tolerance - _EPS <= s <= w + rulebook.score_tolerance + _EPS)
+        out.score = min(max(s, 0.0), w)
+        return out
     if direction == QUALITATIVE:
         out.method = "定性 band"
         completion = ind.completion.value if ind.completion.ok else None
@@ -393,7 +408,25 @@ def _sum(values: Iterable[float | None]) -> float | None:
 
 def _declared(unit: Unit, key: str, rb: Rulebook) -> float | None:
     """A 自评得分 as the clerk declares it: typed, or what its formula gives (the subtotals
-    and 总分 are SUMIF/SUM formulas, computed here whether or not the file was calculated)."""
+    and 总分 are SUMIF/SUM formulas, computed here whether or not the file was calculated).
+    A project form declares only its 总分 and the execution 得分 (no subtotals); a blank
+    总分 is the sum of what the form's parts declare."""
+    if unit.form_sheet is not None:
+        if key == "budget_execution":
+            row = unit.budget.get("total")
+            f = row.score if row is not None else None
+            if f is None or f.status in ("uncalculated", "blank"):  # perfxl's formula not yet calculated, or left blank
+                ex = _execution(unit, rb, [], [])
+                return None if ex.score is None else round(ex.score, 2)
+            return field_number(f)
+        if key != "total":
+            return None
+        row_t = unit.scores.get("total")
+        typed = field_number(row_t.self_score) if row_t is not None else None
+        if typed is not None:
+            return typed
+        parts = [field_number(i.self_score) for i in unit.indicators] + [_declared(unit, "budget_execution", rb)]
+        return None if not unit.indicators or any(v is None for v in parts[:-1]) else math.fsum(v or 0.0 for v in parts)
     if key not in unit.scores:
         return None
     return values(unit, rb).judged(SELF_SCORE.name, key, "self_score") if key != "budget_execution" \
@@ -401,7 +434,7 @@ def _declared(unit: Unit, key: str, rb: Rulebook) -> float | None:
 
 
 def _execution(unit: Unit, rb: Rulebook, reasons: list[Text], notes: list[Text]) -> ExecutionScore:
-    w = rb.weight("预算执行率")
+    w = kind_of(unit).weight(rb, "预算执行率")
     adjusted, note_a = budget_amount(unit, "adjusted", rulebook=rb)
     actual, note_b = budget_amount(unit, "actual", rulebook=rb)
     notes.extend(n for n in (note_a, note_b) if n)
@@ -409,6 +442,8 @@ def _execution(unit: Unit, rb: Rulebook, reasons: list[Text], notes: list[Text])
 
     def ref(col: str) -> str:
         f = row.amount(col) if row is not None else None
+        if unit.form_sheet is not None:
+            return field_ref(f, unit.form_sheet, f.cell if f is not None and f.cell else "")
         return field_ref(f, BUDGET.name, f.cell if f is not None and f.cell else BUDGET.cell("total", col))
 
     no_rate = ("，无法计算预算执行率", "; the execution rate cannot be computed")
@@ -437,12 +472,18 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
     """
     reasons: list[Text] = []
     notes: list[Text] = []
+    kind = kind_of(unit)
     execution = _execution(unit, rulebook, reasons, notes)
-    scores = [score_indicator(ind, rulebook) for ind in unit.indicators]
+    scores = [score_indicator(ind, rulebook, kind) for ind in unit.indicators]
     if not scores:
-        reasons.append(Text(f"{INDICATORS.name} 没有填写任何绩效指标", f"{INDICATORS.name}: no indicator filled in"))
+        where = unit.form_sheet or INDICATORS.name
+        reasons.append(Text(f"{where} 没有填写任何绩效指标", f"{where}: no indicator filled in"))
+    no_weights = bool(unit.indicators) and all(i.weight.status == "missing" for i in unit.indicators)
+    if no_weights:  # a form without a 分值 column (J002): said once, not once per indicator
+        where = unit.form_sheet or INDICATORS.name
+        reasons.append(Text(f"{where} 绩效指标表没有“分值”列，无法评分", f"{where}: the indicator table has no weight column"))
     for sc in scores:
-        reasons.extend(sc.reasons)
+        reasons.extend(r for r in sc.reasons if not no_weights or "分值" not in r)
         if _level_of(sc.indicator) is None:
             ind = sc.indicator
             what = (describe_problem(ind.level1) if not ind.level1.ok
@@ -455,14 +496,14 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
     for label, key in LEVEL_KEYS.items():
         declared = _declared(unit, key, rulebook)
         if key == "budget_execution":
-            levels[label] = LevelScore(label, rulebook.weight(label), execution.score, declared, declared)
+            levels[label] = LevelScore(label, kind.weight(rulebook, label), execution.score, declared, declared)
             continue
         mine = [sc for sc in scores if _level_of(sc.indicator) == label]
         if scores and not mine:
             notes.append(Text(f"{label}下没有指标，该项计 0 分", f"no {LEVELS_EN[label]}: that part scores 0"))
         levels[label] = LevelScore(
             label,
-            rulebook.weight(label),
+            kind.weight(rulebook, label),
             _sum(sc.score for sc in mine),
             _sum(sc.self_score for sc in mine) if mine else None,
             declared,
@@ -478,7 +519,7 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
     self_total = _declared(unit, "total", rulebook)
     row = unit.scores.get("total")
     cell = row.self_score if row is not None else None
-    if self_total is not None and (cell is None or not cell.ok):
+    if self_total is not None and (cell is None or not cell.ok) and unit.form_sheet is None:
         ref = field_ref(cell, SELF_SCORE.name,
                         cell.cell if cell is not None and cell.cell else SELF_SCORE.cell("total", "self_score"))
         p = describe_problem(cell)
@@ -497,7 +538,7 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
         execution=execution,
         levels=levels,
         indicators=scores,
-        common=common_indicators(unit, rulebook),
+        common=common_indicators(unit, rulebook) if kind.common_indicators else {},
         notes=notes,
         rulebook_id=rulebook.id,
     )

@@ -15,7 +15,7 @@ from perfxl.findings import AREAS, catalogue
 from perfxl.rules.registry import CHECKS
 
 ROOT = Path(__file__).resolve().parent.parent
-MY_AREAS = ("P", "B", "S", "G", "I", "T", "X")  # the checks' codes (F/V are the reader's)
+MY_AREAS = ("P", "B", "S", "G", "I", "T", "X", "J")  # the checks' codes (F/V are the reader's)
 
 
 def _script():
@@ -88,8 +88,49 @@ def _other_code(d: dict[str, Any]) -> None:
     d["profile"]["credit_code"] = "13430725006439999"[:17] + uscc.calc_check_digit("13430725006439999"[:17])
 
 
+def _project(code: str):  # noqa: ANN202 - the project form planted with the mistake that fires ``code``
+    def run(make_xlsx, d):  # noqa: ANN001, ANN202
+        import copy
+        import tempfile
+        from pathlib import Path
+
+        import test_rules_project as tp
+
+        form = copy.deepcopy(tp.CLEAN)
+        next(plant for _id, plant, c in tp.PROJECT_CASES if c == code)(form)
+        return tp._findings(tp._write(Path(tempfile.mkdtemp()), form))
+
+    return run
+
+
+def _project_edit(test: str):  # noqa: ANN202 - a project case that edits the written form
+    def run(make_xlsx, d):  # noqa: ANN001, ANN202
+        import copy
+        import tempfile
+        from pathlib import Path
+
+        import openpyxl
+
+        import test_rules_project as tp
+
+        path = tp._write(Path(tempfile.mkdtemp()), copy.deepcopy(tp.CLEAN))
+        wb = openpyxl.load_workbook(path)
+        ws = wb[tp.SHEET]
+        if test == "J009":
+            tp._find(ws, "（2023年度）").value = None
+        else:  # J002: the indicator table's 分值 renamed
+            tp._find(ws, "分值", tp._find(ws, "三级指标").row - 1).value = "备注"
+        wb.save(path)
+        return tp._findings(path)
+
+    return run
+
+
 # Codes no CASES table plants: how each is made to fire.
 OTHER_CASES: dict[str, Any] = {
+    **{c: _project(c) for c in ("J001", "J003", "J004", "J005", "J006", "J007", "J008", "I017")},
+    "J002": _project_edit("J002"),
+    "J009": _project_edit("J009"),
     "I007": lambda make_xlsx, d: _findings_of(make_xlsx(_weights_110(d)), _rulebook_110()),
     "I016": lambda make_xlsx, d: _findings_of(make_xlsx(d)),  # the seed's own 151 vs 10
     "P008": lambda make_xlsx, d: _findings_of(make_xlsx(d, year=2022)),

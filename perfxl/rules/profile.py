@@ -8,7 +8,7 @@ from perfxl.findings import Finding, rule
 from perfxl.i18n import Text
 from perfxl.model import Unit
 from perfxl.numbers import parse_year
-from perfxl.rules.registry import RuleContext, check, number, text
+from perfxl.rules.registry import BOTH, RuleContext, check, number, text, sheet_of
 from perfxl.spec import PROFILE, UNIT_TYPES, year_range
 
 SHEET = PROFILE.name
@@ -166,7 +166,7 @@ def check_unit_type(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
                    choices=Text("、".join(UNIT_TYPES), ", ".join(UNIT_TYPES)))
 
 
-@check("P007", "P008")
+@check("P007", "P008", kinds=BOTH)
 def check_year(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     """评价年度 from 2015 to the current year (P007), and the year of the template the
     workbook was made from, when its ``_perfxl`` sheet names one (P008)."""
@@ -177,8 +177,8 @@ def check_year(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
     cell = f.cell or PROFILE.cell("year")
     first, last = year_range()
     if not first <= year <= last:
-        yield P007(SHEET, cell, actual=year, first=first, last=last)
+        yield P007(sheet_of(unit, SHEET), cell, actual=year, first=first, last=last)
         return
     meta = parse_year(unit.meta.get("year")) if unit.meta.get("year") else None
     if meta is not None and meta.status == "ok" and meta.value != year:
-        yield P008(SHEET, cell, expected=meta.value, actual=year)
+        yield P008(sheet_of(unit, SHEET), cell, expected=meta.value, actual=year)

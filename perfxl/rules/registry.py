@@ -36,6 +36,10 @@ __all__ = [
     "Check",
     "CHECKS",
     "check",
+    "BOTH",
+    "kinds_of",
+    "sheet_of",
+    "table_unread",
     "RuleContext",
     "number",
     "amount",
@@ -61,6 +65,7 @@ class Check:
     func: Callable[..., Iterable[Finding]]
     codes: tuple[str, ...]
     scope: Scope = "unit"
+    kinds: tuple[str, ...] = ("dept",)  # the template kinds (perfxl.kinds) the check reads
 
     @property
     def name(self) -> str:
@@ -70,14 +75,41 @@ class Check:
 CHECKS: list[Check] = []
 
 
-def check(*codes: str, scope: Scope = "unit") -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
-    """Register a check function that can emit ``codes``."""
+def check(*codes: str, scope: Scope = "unit", kinds: tuple[str, ...] = ("dept",)
+          ) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
+    """Register a check function that can emit ``codes`` on units of ``kinds``."""
 
     def deco(func: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
-        CHECKS.append(Check(func, tuple(codes), scope))
+        CHECKS.append(Check(func, tuple(codes), scope, tuple(kinds)))
         return func
 
     return deco
+
+
+BOTH = ("dept", "project")
+
+
+def kinds_of(code: str) -> tuple[str, ...]:
+    """The kinds a code's checks apply to (as `perfxl rules` shows them); the reader's and
+    the batch's codes (no check of their own) apply to every kind."""
+    import perfxl.rules  # noqa: F401  (registers every check)
+
+    found = [k for c in CHECKS if code in c.codes for k in c.kinds]
+    return tuple(k for k in BOTH if k in found) or BOTH
+
+
+def sheet_of(unit: Unit, sheet: str) -> str:
+    """Where a table of the 部门整体 kind's ``sheet`` stands in this unit: that sheet, or the
+    one form sheet of a project form."""
+    return unit.form_sheet or sheet
+
+
+def table_unread(unit: Unit, sheet: str) -> bool:
+    """Whether a table could not be read (its sheet or header missing): its cells are
+    unknown and the reader's F013/F016 says so."""
+    if unit.form_sheet is not None:
+        return unit.form_sheet in unit.unread
+    return sheet in unit.unread or (sheet not in unit.sheets and bool(unit.sheets))
 
 
 @dataclass

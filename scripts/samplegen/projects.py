@@ -156,7 +156,7 @@ def _indicators(rng: random.Random, p: Project, budget: dict[str, dict[str, floa
     s_target = rng.choice((90, 90, 85, 95))
     out.append(_ind("满意度指标", "服务对象满意度指标", f"{p.served}满意度", f"≥{s_target}%",
                     _num(rng.randint(s_target + 1, min(99, s_target + 7)))))
-    if rng.random() < 0.2:
+    if rng.random() < 0.2 and p.served != "社会公众":  # (the first is already 社会公众满意度)
         out.append(_ind("满意度指标", "服务对象满意度指标", "社会公众满意度", "≥90%", _num(rng.randint(91, 97))))
     _weigh(rng, out)
     return out
