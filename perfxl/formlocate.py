@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from perfxl.numbers import fold, norm_label
-from perfxl.spec_project import ALIASES, FormBlock, FormPage, TableBlock, TotalBlock
+from perfxl.spec_project import FormBlock, FormPage, TableBlock, TotalBlock
 
 __all__ = ["Merges", "TableHit", "FormHit", "locate_form", "find_year", "is_form", "label_key"]
 
@@ -93,20 +93,24 @@ class FormHit:
     tables: dict[str, TableHit] = field(default_factory=dict)
     total: tuple[int, int] | None = None  # the 总分 row and its label's column
     missing: list[tuple[str, str]] = field(default_factory=list)  # (role, key or '') not found
+    anchors: tuple[str, ...] = ()  # the page's tables that make a sheet a form
 
     def table(self, role: str) -> TableHit | None:
         return self.tables.get(role)
 
 
-def _labels_of(label: str) -> tuple[str, ...]:
-    return (label, *ALIASES.get(label, ()))
+Aliases = Mapping[str, tuple[str, ...]]
 
 
-def _key_map(block: TableBlock) -> dict[str, str]:
+def _labels_of(label: str, aliases: Aliases) -> tuple[str, ...]:
+    return (label, *aliases.get(label, ()))
+
+
+def _key_map(block: TableBlock, aliases: Aliases) -> dict[str, str]:
     """Normalised header label or alias → column key (first column wins a shared alias)."""
     out: dict[str, str] = {}
     for col in block.columns:
-        for lab in _labels_of(col.label):
+        for lab in _labels_of(col.label, aliases):
             out.setdefault(norm_label(lab), col.key)
     return out
 
@@ -161,9 +165,10 @@ def find_year(grid: Grid, rows: int = 8) -> tuple[int, int, int, str] | None:
     return None
 
 
-def _header(sh: _Sheet, block: TableBlock, after: int = 0, before: int | None = None) -> TableHit | None:
+def _header(sh: _Sheet, block: TableBlock, aliases: Aliases, after: int = 0,
+            before: int | None = None) -> TableHit | None:
     """The row holding most of the block's key columns (at least ``min_keys``)."""
-    keymap = _key_map(block)
+    keymap = _key_map(block, aliases)
     keys = set(block.key_columns)
     best: tuple[int, int] | None = None
     stop = len(sh.grid) if before is None else before
@@ -213,12 +218,12 @@ def _second_header_row(sh: _Sheet, hit: TableHit, keymap: dict[str, str]) -> Non
     hit.header_end = r
 
 
-def _row_labels(sh: _Sheet, block: TableBlock, hit: TableHit, stop: int) -> None:
+def _row_labels(sh: _Sheet, block: TableBlock, hit: TableHit, stop: int, aliases: Aliases) -> None:
     """Fixed rows: each row label found left of the first data column, below the header."""
     data_cols = [c for k, c in hit.cols.items() if k != "item"]
     first_data = min(data_cols) if data_cols else sh.width(hit.header)
     for rs in block.rows:
-        want = {norm_label(x) for x in _labels_of(rs.label)}
+        want = {norm_label(x) for x in _labels_of(rs.label, aliases)}
         for r in range(hit.header_end + 1, stop):
             if r in hit.rows.values():
                 continue
@@ -257,57 +262,63 @@ def _weight_in_label(text: Any) -> float | None:
 
 
 def locate_form(sheet: str, grid: Grid, merges: Iterable[Range] | None, page: FormPage) -> FormHit:
-    """Locate every block of ``page`` on one sheet."""
+    """Locate every block of ``page`` on one sheet.
+
+    Tables are looked for from the last one up (``page.blocks`` stand in sheet order): the
+    last table's header is searched on the whole sheet, each earlier one above the next
+    one found (a money table's 分值/得分 headers are no indicator table).  A table's rows
+    run down to the next table's header, a free table's down to its total row.
+    """
     sh = _Sheet(grid, Merges(merges))
     hit = FormHit(sheet)
-    blocks = {b.role: b for b in page.blocks}
-    ind_block = blocks["indicators"]
-    money_block = blocks["budget"]
-    goals_block = blocks["goals"]
-    assert isinstance(ind_block, TableBlock) and isinstance(money_block, TableBlock) and isinstance(goals_block, TableBlock)
-
-    ind = _header(sh, ind_block)
-    money = _header(sh, money_block, 0, ind.header if ind else None)
-    goals_after = money.header_end + 1 if money else 0
-    goals = _header(sh, goals_block, goals_after, ind.header if ind else None)
-    if money is not None:
-        stop = goals.header if goals else (ind.header if ind else len(grid))
-        _row_labels(sh, money_block, money, stop)
-        hit.tables["budget"] = money
-    if goals is not None:
-        stop = ind.header if ind else len(grid)
-        goals.data = list(range(goals.header_end + 1, stop))
-        hit.tables["goals"] = goals
-    if ind is not None:
-        total = _total_row(sh, blocks.get("total"), ind)
-        end = total[0] if total else len(grid)
-        ind.data = list(range(ind.header_end + 1, end))
-        level1 = ind.col("level1")
-        if level1 is not None:
-            for r in ind.data:
-                w = _weight_in_label(sh.value(r, level1))
-                if w is not None:
-                    ind.label_weights[r] = w
-        hit.tables["indicators"] = ind
-        hit.total = total
-    for role, block in blocks.items():
-        if isinstance(block, TableBlock) and role not in hit.tables:
-            hit.missing.append((role, ""))
-    prof = blocks.get("profile")
-    if isinstance(prof, FormBlock):
-        _form_fields(sh, prof, hit)
+    aliases = page.aliases
+    tables = page.tables
+    found: dict[str, TableHit] = {}
+    before: int | None = None
+    for block in reversed(tables):
+        h = _header(sh, block, aliases, 0, before)
+        if h is not None:
+            found[block.role] = h
+            before = h.header
+    located = [b for b in tables if b.role in found]
+    totals = {b.of: b for b in page.blocks if isinstance(b, TotalBlock)}
+    for i, block in enumerate(located):
+        t = found[block.role]
+        stop = found[located[i + 1].role].header if i + 1 < len(located) else len(grid)
+        if block.rows:
+            _row_labels(sh, block, t, stop, aliases)
+        else:
+            total = _total_row(sh, totals.get(block.role), t, aliases)
+            if total is not None:
+                stop = min(stop, total[0])
+                hit.total = total
+            t.data = list(range(t.header_end + 1, stop))
+            level1 = t.col("level1")
+            if level1 is not None:
+                for r in t.data:
+                    w = _weight_in_label(sh.value(r, level1))
+                    if w is not None:
+                        t.label_weights[r] = w
+        hit.tables[block.role] = t
+    for block in tables:
+        if block.role not in hit.tables:
+            hit.missing.append((block.role, ""))
+    for block in page.blocks:
+        if isinstance(block, FormBlock):
+            _form_fields(sh, block, hit, aliases)
     # The year stands in the title lines, above the first block (a project name such as
     # '2023年高标准农田建设' further down is not the year of the form).
     first = min([rc[0] for rc, _v in hit.fields.values() if rc is not None]
                 + [t.header for t in hit.tables.values()], default=8)
     hit.year = find_year(grid, max(first, 1))
+    hit.anchors = page.anchors
     return hit
 
 
-def _total_row(sh: _Sheet, block: Any, ind: TableHit) -> tuple[int, int] | None:
+def _total_row(sh: _Sheet, block: Any, ind: TableHit, aliases: Aliases) -> tuple[int, int] | None:
     if not isinstance(block, TotalBlock):
         return None
-    want = {norm_label(x) for x in (block.label, *block.aliases)}
+    want = {norm_label(x) for x in (block.label, *block.aliases, *aliases.get(block.label, ()))}
     data_cols = [c for k, c in ind.cols.items() if k in ("target", "actual", "weight", "self_score")]
     first = min(data_cols) if data_cols else sh.width(ind.header)
     for r in range(ind.header_end + 1, len(sh.grid)):
@@ -317,13 +328,13 @@ def _total_row(sh: _Sheet, block: Any, ind: TableHit) -> tuple[int, int] | None:
     return None
 
 
-def _form_fields(sh: _Sheet, block: FormBlock, hit: FormHit) -> None:
+def _form_fields(sh: _Sheet, block: FormBlock, hit: FormHit, aliases: Aliases) -> None:
     stop = min((t.header for t in hit.tables.values()), default=len(sh.grid))
-    all_labels = {norm_label(x) for f in block.fields for x in _labels_of(f.label)}
+    all_labels = {norm_label(x) for f in block.fields for x in _labels_of(f.label, aliases)}
     for t in hit.tables.values():
         all_labels |= {sh.keys[(t.header, c)] for c in t.cols.values() if (t.header, c) in sh.keys}
     for f in block.fields:
-        found = sh.find(_labels_of(f.label), range(0, stop)) or sh.find(_labels_of(f.label))
+        found = sh.find(_labels_of(f.label, aliases), range(0, stop)) or sh.find(_labels_of(f.label, aliases))
         if not found:
             hit.fields[f.key] = (None, None)
             hit.missing.append(("profile", f.key))
@@ -333,5 +344,5 @@ def _form_fields(sh: _Sheet, block: FormBlock, hit: FormHit) -> None:
 
 
 def is_form(hit: FormHit) -> bool:
-    """Whether a located sheet holds a form at all (its indicator or money table)."""
-    return "indicators" in hit.tables or "budget" in hit.tables
+    """Whether a located sheet holds a form at all (one of its page's anchor tables)."""
+    return any(role in hit.tables for role in hit.anchors)

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from perfxl.spec import DEPT, TemplateSpec
-from perfxl.spec_project import PROJECT
+from perfxl.spec_project import PROJECT, PROJECT_PAGE, FormPage
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfxl.model import Unit
     from perfxl.rulebook import Rulebook
 
-__all__ = ["Kind", "KINDS", "DEPT_KIND", "PROJECT_KIND", "kind_of", "by_template_id"]
+__all__ = ["Kind", "KINDS", "DEPT_KIND", "PROJECT_KIND", "kind_of", "form_kinds", "by_template_id"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,9 @@ class Kind:
     qualitative_completion: bool = True
     # Whether the unit yields the county's common indicators (perfxl.common): a department does.
     common_indicators: bool = True
+    # A kind read form by form (any sheet, found by its labels): its page; None for a
+    # workbook of fixed sheets (the 部门整体 kind: perfxl.spec.DEPT).
+    page: FormPage | None = None
 
     def weights(self, rulebook: Rulebook) -> dict[str, float]:
         return getattr(rulebook, self.weights_key)
@@ -47,12 +50,17 @@ class Kind:
 DEPT_KIND = Kind("dept", "部门整体支出绩效自评表", "overall expenditure self-evaluation", DEPT, "weights")
 PROJECT_KIND = Kind("project", "项目支出绩效自评表", "project expenditure self-evaluation", PROJECT,
                     "project_weights", frozenset({"V014", "V012"}), qualitative_completion=False,
-                    common_indicators=False)
+                    common_indicators=False, page=PROJECT_PAGE)
 KINDS: dict[str, Kind] = {k.name: k for k in (DEPT_KIND, PROJECT_KIND)}
 
 
 def kind_of(unit: Unit) -> Kind:
     return KINDS[unit.kind]
+
+
+def form_kinds() -> list[Kind]:
+    """The kinds read form by form, in the order a sheet is tried against them."""
+    return [k for k in KINDS.values() if k.page is not None]
 
 
 def by_template_id(template_id: str | None) -> Kind | None:

@@ -17,17 +17,17 @@ import dataclasses
 import functools
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from perfxl.findings import Finding, Text
 from perfxl.formlocate import FormHit, TableHit, is_form, locate_form
-from perfxl.kinds import PROJECT_KIND
 from perfxl.model import Field, Goal, Indicator, Row, ScoreRow, Unit
 from perfxl.numbers import DASHES, fold, parse_value
 from perfxl.spec import QUALITATIVE, addr
-from perfxl.spec_project import MONEY, PROJECT_PAGE, PROJECT_TEMPLATE_ID
+from perfxl.spec_project import FormBlock, FormPage, TableBlock, TotalBlock
 
 if TYPE_CHECKING:  # pragma: no cover
+    from perfxl.kinds import Kind
     from perfxl.reader import Book, _Reader
 
 __all__ = ["grids_and_merges", "read_forms", "NOT_FORM_SHEETS"]
@@ -83,36 +83,29 @@ def _blank_sheet(grid: Grid) -> bool:
 
 
 def read_forms(book: Book, merges: dict[str, list[Range] | None], base: Unit, make_reader: Any) -> list[Unit]:
-    """Every project form of ``book`` as a unit (in sheet order), each with the reader's
-    findings about its own cells.  Sheets that hold something but no form get an F024 note
-    on the first unit; no form at all leaves ``base`` unreadable with an F022."""
+    """Every form of ``book`` as a unit (in sheet order), each with the reader's findings
+    about its own cells.  A sheet is tried against each kind read by forms
+    (:data:`perfxl.kinds.KINDS` with a ``page``); sheets that hold something but no form
+    get an F024 note on the first unit; no form at all leaves ``base`` unreadable (F022)."""
+    from perfxl.kinds import form_kinds
     from perfxl.rules.file import F022
     from perfxl.rules.project import F024
 
     units: list[Unit] = []
     skipped: list[Finding] = []
+    kinds = form_kinds()
     for name in book.names:
         grid = book.grids.get(name)
         if grid is None or name in NOT_FORM_SHEETS:
             continue
-        hit = locate_form(name, grid, merges.get(name), PROJECT_PAGE)
-        if not is_form(hit):
+        for kind in kinds:
+            hit = locate_form(name, grid, merges.get(name), kind.page)
+            if is_form(hit):
+                units.append(_unit(make_reader(), hit, base, kind))
+                break
+        else:
             if not _blank_sheet(grid):
                 skipped.append(F024(name, None, sheet_name=name))
-            continue
-        rd = make_reader()
-        unit = dataclasses.replace(base, kind=PROJECT_KIND.name, form_sheet=name, template_id=PROJECT_TEMPLATE_ID,
-                                   findings=list(base.findings), profile={}, budget={}, goals=[], indicators=[],
-                                   scores={}, unread=set(), computed=None, meta=dict(base.meta))
-        _build(rd, hit, unit)
-        quiet = PROJECT_KIND.layout_notes
-        # '100%', '14场' in 实际完成值 is how the national form writes a value: no note.
-        with_units = {(i.target.cell, i.actual.cell) for i in unit.indicators}
-        value_cells = {c for pair in with_units for c in pair if c}
-        unit.findings.extend(f for f in rd.findings if f.code not in quiet
-                             and not (f.code == "V001" and f.cell in value_cells and _has_unit(f.actual)))
-        unit.findings.extend(rd.uncalculated_findings())
-        units.append(unit)
     if not units:  # no form anywhere: some other workbook altogether, one clear answer
         names = "、".join(book.names) or "（无）"
         base.findings.append(F022(None, None, actual=Text(names, ", ".join(book.names) or "(none)")))
@@ -122,7 +115,23 @@ def read_forms(book: Book, merges: dict[str, list[Range] | None], base: Unit, ma
     return units
 
 
-def _build(rd: _Reader, hit: FormHit, unit: Unit) -> None:
+def _unit(rd: _Reader, hit: FormHit, base: Unit, kind: Kind) -> Unit:
+    unit = dataclasses.replace(base, kind=kind.name, form_sheet=hit.sheet, template_id=kind.spec.template_id,
+                               findings=list(base.findings), profile={}, budget={}, goals=[], indicators=[],
+                               scores={}, unread=set(), computed=None, meta=dict(base.meta))
+    _build(rd, hit, unit, kind.page)
+    # '100%', '14场' in 实际完成值 is how the national form writes a value: no note.
+    value_cells = {c for i in unit.indicators for c in (i.target.cell, i.actual.cell) if c}
+    unit.findings.extend(f for f in rd.findings if f.code not in kind.layout_notes
+                         and not (f.code == "V001" and f.cell in value_cells and _has_unit(f.actual)))
+    unit.findings.extend(rd.uncalculated_findings())
+    return unit
+
+
+def _build(rd: _Reader, hit: FormHit, unit: Unit, page: FormPage) -> None:
+    """Fill ``unit`` block by block: labelled fields into ``profile``, fixed-row tables into
+    a dict of :class:`Row` by row key, free-row tables through their model's builder, the
+    total row into ``scores``."""
     sheet = hit.sheet
     # 评价年度: the title's '（2023年度）'.
     if hit.year is not None:
@@ -130,25 +139,34 @@ def _build(rd: _Reader, hit: FormHit, unit: Unit) -> None:
         unit.profile["year"] = Field(year, sheet, addr(r + 1, c + 1), text, "ok")
     else:
         unit.profile["year"] = Field.absent(sheet, None)
-    for key, (label_at, value_at) in hit.fields.items():
+    for block in page.blocks:
+        if isinstance(block, FormBlock):
+            _fields(rd, hit, block, unit)
+        elif isinstance(block, TableBlock) and block.rows:
+            t = hit.table(block.role)
+            if t is None:
+                unit.unread.add(sheet)
+            getattr(unit, block.model).update(_fixed(rd, sheet, block, t))
+        elif isinstance(block, TableBlock):
+            t = hit.table(block.role)
+            setattr(unit, block.model, _FREE[block.model](rd, sheet, t) if t is not None else [])
+        elif isinstance(block, TotalBlock):
+            t = hit.table(block.of)
+            if hit.total is not None and t is not None:
+                r = hit.total[0]
+                # perfxl's template sums them with formulas; others type them.
+                unit.scores[block.role] = ScoreRow(block.role, block.label, r + 1, *(
+                    _cell(rd, sheet, r, t.col(k), "number", computed=True) for k in block.columns))
+
+
+def _fields(rd: _Reader, hit: FormHit, block: FormBlock, unit: Unit) -> None:
+    sheet = hit.sheet
+    for f in block.fields:
+        label_at, value_at = hit.fields.get(f.key, (None, None))
         if value_at is None:
-            unit.profile[key] = Field.absent(sheet, addr(label_at[0] + 1, label_at[1] + 2) if label_at else None)
+            unit.profile[f.key] = Field.absent(sheet, addr(label_at[0] + 1, label_at[1] + 2) if label_at else None)
         else:
-            unit.profile[key] = rd.cell(sheet, value_at[0], value_at[1], "text")
-    money = hit.table("budget")
-    if money is None:
-        unit.unread.add(sheet)
-    _money(rd, sheet, money, unit)
-    goals = hit.table("goals")
-    unit.goals = _goals(rd, sheet, goals) if goals is not None else []
-    ind = hit.table("indicators")
-    unit.indicators = _indicators(rd, sheet, ind) if ind is not None else []
-    if hit.total is not None and ind is not None:
-        r = hit.total[0]
-        # perfxl's template sums them with formulas; others type them.
-        unit.scores["total"] = ScoreRow("total", "总分", r + 1,
-                                        _cell(rd, sheet, r, ind.col("weight"), "number", computed=True),
-                                        _cell(rd, sheet, r, ind.col("self_score"), "number", computed=True))
+            unit.profile[f.key] = rd.cell(sheet, value_at[0], value_at[1], "text" if f.kind == "text" else f.kind)
 
 
 def _cell(rd: _Reader, sheet: str, r: int, c: int | None, kind: str, *, computed: bool = False) -> Field:
@@ -157,30 +175,31 @@ def _cell(rd: _Reader, sheet: str, r: int, c: int | None, kind: str, *, computed
     return rd.cell(sheet, r, c, kind, computed=computed)
 
 
-def _money(rd: _Reader, sheet: str, t: TableHit | None, unit: Unit) -> None:
-    """The 项目资金 rows.  A source row the form does not have (财政专户管理资金 appears only
-    in some provinces' copies) is blank, not unknown: it is no part of this form's total."""
-    computed_cols = {c.key for c in MONEY.columns if c.computed}
-    for spec in MONEY.rows:
+def _fixed(rd: _Reader, sheet: str, block: TableBlock, t: TableHit | None) -> dict[str, Row]:
+    """A fixed-row table's rows by key.  A row the form does not have (财政专户管理资金
+    appears only in some provinces' copies) is blank, not unknown: it is no part of this
+    form's total.  A column the form lacks is unknown."""
+    out: dict[str, Row] = {}
+    for spec in block.rows:
         r = t.rows.get(spec.key) if t is not None else None
         cells: dict[str, Field] = {}
-        for col in MONEY.columns:
-            if col.key == "item":
+        for col in block.columns:
+            if col.kind == "label":
                 continue
             c = t.col(col.key) if t is not None else None
-            if t is None:
-                cells[col.key] = Field.absent(sheet, None)
-            elif r is None:
+            if r is None and t is not None:
                 cells[col.key] = Field(None, sheet, None, None, "blank")
-            elif c is None:
+            elif r is None or c is None:
                 cells[col.key] = Field.absent(sheet, None)
             else:
-                computed = col.key in computed_cols or (spec.parts != () and col.kind == "amount")
-                kind = "amount" if col.kind == "amount" else ("text" if col.kind == "text" else "number")
-                if col.key == "rate":
-                    kind = "rate"
-                cells[col.key] = _dash_blank(rd, sheet, r, c, kind, computed)
-        unit.budget[spec.key] = Row(spec.key, spec.label, None if r is None else r + 1, cells)
+                computed = col.computed or (spec.parts != () and col.kind == "amount")
+                cells[col.key] = _dash_blank(rd, sheet, r, c, _READ_AS.get(col.kind, "number"), computed)
+        out[spec.key] = Row(spec.key, spec.label, None if r is None else r + 1, cells)
+    return out
+
+
+# How a column kind is read (choice and label columns are text; the rest numbers).
+_READ_AS = {"amount": "amount", "rate": "rate", "text": "text", "choice": "text", "int": "int"}
 
 
 def _dash_blank(rd: _Reader, sheet: str, r: int, c: int, kind: str, computed: bool = False) -> Field:
@@ -192,6 +211,7 @@ def _dash_blank(rd: _Reader, sheet: str, r: int, c: int, kind: str, computed: bo
 
 
 def _goals(rd: _Reader, sheet: str, t: TableHit) -> list[Goal]:
+    """年度总体目标: one goal per row that holds a goal or a result."""
     out = []
     gc, rc = t.col("goal"), t.col("result")
     for r in t.data:
@@ -324,3 +344,7 @@ def _name(f: Field) -> Field:
     if rest == f.value or not rest.strip():
         return f
     return Field(rest.strip(), f.sheet, f.cell, f.raw, "ok")
+
+
+# Free-row tables by the Unit attribute they fill: how their rows are read.
+_FREE: dict[str, Callable[[Any, str, TableHit], list[Any]]] = {"goals": _goals, "indicators": _indicators}

@@ -7,7 +7,8 @@ first are binding for what perfxl writes; the aliases are what others' copies us
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
 from perfxl.spec import (
     COMPLETIONS,
@@ -55,6 +56,7 @@ class TableBlock:
     key_columns: tuple[str, ...] = ()
     min_keys: int = 2
     title_aliases: tuple[str, ...] = ()
+    model: str = ""  # the attribute of perfxl.model.Unit its rows are read into
 
     def column(self, key: str) -> Column:
         for c in self.columns:
@@ -77,6 +79,7 @@ class TotalBlock:
     label: str
     aliases: tuple[str, ...]
     columns: tuple[str, ...]  # indicator column keys read on this row
+    of: str = "indicators"  # the role of the free table whose rows it ends
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,13 @@ class FormPage:
     name: str  # the sheet name perfxl writes
     title: str
     year_label: str  # how the year line is written: '（{year}年度）'
-    blocks: tuple[FormBlock | TableBlock | TotalBlock, ...]
+    blocks: tuple[FormBlock | TableBlock | TotalBlock, ...]  # in the order they stand on the sheet
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # label → what others write
+    anchors: tuple[str, ...] = ()  # roles of the tables whose presence makes a sheet a form
+
+    @property
+    def tables(self) -> tuple[TableBlock, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, TableBlock))
 
     def block(self, role: str) -> FormBlock | TableBlock | TotalBlock:
         for b in self.blocks:
@@ -132,6 +141,7 @@ MONEY = TableBlock(
     ),
     balances=(("total", ("current", "carryover", "other", "special", "own")),),
     key_columns=("initial", "adjusted", "actual", "rate"),
+    model="budget",
 )
 # Rows perfxl writes; the others are read where a bureau's copy has them.
 MONEY_WRITTEN = ("total", "current", "carryover", "other")
@@ -145,6 +155,7 @@ GOALS_BLOCK = TableBlock(
         Column("result", "实际完成情况", "text", width=40, label_en="what was done"),
     ),
     key_columns=("goal", "result"),
+    model="goals",
 )
 
 INDICATOR_BLOCK = TableBlock(
@@ -166,18 +177,12 @@ INDICATOR_BLOCK = TableBlock(
         Column("completion", "完成情况", "choice", choices=COMPLETIONS, label_en="completion"),
     ),
     key_columns=("level1", "level2", "name"),
+    model="indicators",
 )
 INDICATOR_WRITTEN = ("level1", "level2", "name", "target", "actual", "weight", "self_score", "reason")
 
 TOTAL_BLOCK = TotalBlock(role="total", label="总分", aliases=("合计", "总计", "总得分"),
                          columns=("weight", "self_score"))
-
-PROJECT_PAGE = FormPage(
-    name="项目支出绩效自评表",
-    title="项目支出绩效自评表",
-    year_label=YEAR_LABEL,
-    blocks=(PROJECT_FIELDS, MONEY, GOALS_BLOCK, INDICATOR_BLOCK, TOTAL_BLOCK),
-)
 
 # Labels of others' copies (TEMPLATE-project.md, "label variants"): binding label → aliases.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -202,6 +207,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "主管部门": ("主管部门（单位）", "主管单位"),
     "实施单位": ("项目实施单位", "实施单位（盖章）"),
 }
+
+PROJECT_PAGE = FormPage(
+    name="项目支出绩效自评表",
+    title="项目支出绩效自评表",
+    year_label=YEAR_LABEL,
+    blocks=(PROJECT_FIELDS, MONEY, GOALS_BLOCK, INDICATOR_BLOCK, TOTAL_BLOCK),
+    aliases=ALIASES,
+    anchors=("budget", "indicators"),
+)
+
 
 
 # The computed cells perfxl's project template writes as formulas, declared for
