@@ -239,3 +239,29 @@ def test_every_sample_form_scores_as_the_national_rules_give() -> None:
             assert card.self_total == pytest.approx(form["self_score_total"], abs=0.02)
         checked += 1
     assert checked > 60
+
+
+def _essence(path: Path) -> list[tuple[Any, ...]]:
+    """What a file's units say: sheet, name, department, year, money and the errors/warnings."""
+    opts = CheckOptions(default_rulebook())
+    out = []
+    for u in read_units(path):
+        found = sorted((f.code, f.cell) for f in check_unit(u, opts) if f.severity.value in ("error", "warning"))
+        total = u.budget["total"]
+        out.append((u.form_sheet, u.name, u.department, u.year, total.adjusted.number, total.actual.number, found))
+    return out
+
+
+@pytest.mark.lo
+@pytest.mark.parametrize("name", ["p001_示例县人民政府办公室_项目.xls", "p067_示例县机关事务服务中心_项目.xls",
+                                  "p002_示例县发展和改革局_价格监测.xlsx"])
+def test_a_form_reads_the_same_in_every_format(name: str, soffice_convert: Any, tmp_path: Path) -> None:
+    """xls, xlsx, xlsm and ods (which tells no merged cells) give the same units and findings."""
+    src = SAMPLES / name
+    want = _essence(src)
+    assert want and all(w[1] for w in want)
+    for fmt in ("xlsx", "ods", "xls", "xlsm:Calc MS Excel 2007 VBA XML"):
+        if src.suffix == "." + fmt:
+            continue
+        converted = soffice_convert(src, fmt, tmp_path / fmt.split(":")[0])
+        assert _essence(converted) == want, fmt
