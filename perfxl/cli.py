@@ -84,7 +84,10 @@ TEXTS = Texts(
         "strict": Param("警告也视为不通过", "warnings fail too"),
         "year": Param("本批次的评价年度（年度不同的文件报 X003）",
                       "the batch's evaluation year (a file of another year gets X003)", "YEAR"),
-        "template.output": Param("输出文件", "output file", "FILE", "部门整体支出绩效自评表.xlsx"),
+        "template.output": Param("输出文件（默认：部门整体支出绩效自评表.xlsx 或 项目支出绩效自评表.xlsx）",
+                                 "output file (default: 部门整体支出绩效自评表.xlsx or 项目支出绩效自评表.xlsx)", "FILE"),
+        "template.kind": Param("模板种类：dept 部门整体支出绩效自评表，project 项目支出绩效自评表",
+                               "the kind: dept the 部门整体 workbook, project the 项目支出 form", "dept|project", "dept"),
         "template.year": Param("评价年度（默认：上一年）", "evaluation year (default: last year)", "YEAR"),
         "batch.inputs": Param("自评表文件或文件夹（递归查找）", "workbooks, or folders searched recursively", "INPUT"),
         "batch.output": Param("输出文件夹（汇总表.xlsx、annotated/ 等）", "output folder (汇总表.xlsx, annotated/, …)",
@@ -159,6 +162,11 @@ class Lang(str, Enum):
     en = "en"
 
 
+class KindName(str, Enum):
+    dept = "dept"
+    project = "project"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"perfxl {__version__}")
@@ -219,18 +227,20 @@ def _found(report: Any, lang: str) -> None:
 
 @app.command(**_c("template"))
 def template(
-    output: Path = typer.Option(Path("部门整体支出绩效自评表.xlsx"), "-o", "--output", metavar="FILE",
-                                help=_h("template.output")),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help=_h("template.output")),
+    kind: KindName = typer.Option(KindName.dept, "--kind", metavar="dept|project", help=_h("template.kind")),
     year: Optional[int] = typer.Option(None, "--year", metavar="YEAR", help=_h("template.year")),
     rules: Optional[Path] = RulesOpt,
     lang: Optional[Lang] = LangOpt,
     debug: bool = DebugOpt,
 ) -> None:
+    from perfxl.kinds import KINDS
     from perfxl.rulebook import load_rulebook
     from perfxl.template import write_template
 
     _common(lang, debug)
-    path = write_template(output, year=year, rulebook=load_rulebook(rules))
+    output = output or Path(f"{KINDS[kind.value].title}.xlsx")
+    path = write_template(output, year=year, rulebook=load_rulebook(rules), kind=kind.value)
     _say(f"已生成模板：{path}", f"wrote the template: {path}", err=True)
 
 

@@ -292,8 +292,10 @@ class _Book:
 # ---------------------------------------------------------------------------
 
 
-def write_template(path: str | Path, *, year: int | None = None, rulebook: Rulebook | None = None) -> Path:
-    """Write the blank workbook the bureau hands out; returns the path written.
+def write_template(path: str | Path, *, year: int | None = None, rulebook: Rulebook | None = None,
+                   kind: str = "dept") -> Path:
+    """Write the blank workbook the bureau hands out (``kind`` 'project': the blank
+    项目支出绩效自评表); returns the path written.
 
     ``year`` defaults to last calendar year; ``rulebook`` (default: the shipped one)
     fills the 分值 column of 自评得分 and the scoring text of 填报说明.  Raises
@@ -308,7 +310,7 @@ def write_template(path: str | Path, *, year: int | None = None, rulebook: Ruleb
     if Path(path).suffix.lower() != ".xlsx":
         raise UsageError(f"模板文件名须以 .xlsx 结尾（得到 {Path(path).name}）/ the template is an .xlsx workbook: "
                          f"name it *.xlsx", path=str(path))
-    return write_workbook(path, None, year=year, rulebook=rulebook, cached=False)
+    return write_workbook(path, None, year=year, rulebook=rulebook, cached=False, kind=kind)
 
 
 def write_workbook(

@@ -265,3 +265,21 @@ def test_a_form_reads_the_same_in_every_format(name: str, soffice_convert: Any, 
             continue
         converted = soffice_convert(src, fmt, tmp_path / fmt.split(":")[0])
         assert _essence(converted) == want, fmt
+
+
+def test_cli_writes_the_blank_project_form_and_checks_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from _cli import run
+
+    monkeypatch.chdir(tmp_path)
+    rc, _out, err = run(monkeypatch, capsys, "template", "--kind", "project", "--year", "2023")
+    assert rc == 0 and "项目支出绩效自评表.xlsx" in err
+    wb = openpyxl.load_workbook(tmp_path / "项目支出绩效自评表.xlsx")
+    assert wb.sheetnames == ["填报说明", SHEET, "_perfxl"] and wb["_perfxl"].sheet_state == "hidden"
+    rc, out, _err = run(monkeypatch, capsys, "check", "项目支出绩效自评表.xlsx", "--format", "json")
+    found = {f["code"] for f in json.loads(out)["files"][0]["findings"]}
+    assert rc == 1 and {"J008", "J003", "G001", "I002"} <= found and not {c for c in found if c[0] in "BS"}
+    rc, _out, err = run(monkeypatch, capsys, "template", "--kind", "nosuch")
+    assert rc == 2 and "nosuch" in err
+    rc, _out, err = run(monkeypatch, capsys, "template", "--kind", "project", "-o", "x.xls")
+    assert rc == 2 and ".xlsx" in err and not (tmp_path / "x.xls").exists()

@@ -139,7 +139,7 @@ def check_money_totals(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
             continue
         true = vals.true(_T, "total", col)
         parts_blank = all(r.amount(col).status == "blank" for k, r in unit.budget.items() if k != "total")
-        empty = f.status == "blank" or (f.ok and f.number is not None and abs(f.number) <= tol)
+        empty = f.status in ("blank", "uncalculated") or (f.ok and f.number is not None and abs(f.number) <= tol)
         if empty and parts_blank and col != "initial":
             yield J003(sheet, f.cell, column=_COL_ZH[col], column_en=_COL_EN[col])
             continue
