@@ -13,10 +13,10 @@ have both a score and a spending.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
+from perfxl.kinds import department_key
 from perfxl.layout import row_height, wrapped_lines
 from perfxl.safe import clean_text
 from perfxl.summary_rows import STATUS_UNREADABLE
@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from perfxl.summary_xlsx import Formats
 
 __all__ = ["PROJECTS_SHEET", "KIND_TEXT", "PROJECT_COLUMNS", "ROLLUP_COLUMNS", "DepartmentRollup", "rollup",
-           "department_key", "project_order", "write_projects_sheet"]
+           "project_order", "write_projects_sheet"]
 
 PROJECTS_SHEET = "项目"
 # How findings.csv and 问题清单 name a unit's kind.
@@ -63,12 +63,6 @@ ROLLUP_COLUMNS: tuple[Column, ...] = (
     ("项目数", "projects", "int", 8),
     ("部门整体自评表", "overall", "text", 8),
 )
-
-
-def department_key(name: str | None) -> str:
-    """A department name as compared across forms: full-width folded, spaces removed
-    (主管部门 on a project form is typed by hand; 单位名称 on the 部门整体 workbook too)."""
-    return "".join(unicodedata.normalize("NFKC", name or "").split())
 
 
 @dataclass
