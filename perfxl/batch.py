@@ -92,6 +92,7 @@ __all__ = [
     "discover",
     "is_lock_file",
     "process_file",
+    "worst_status",
     "run_batch",
     "rich_progress",
 ]
@@ -268,7 +269,7 @@ def process_file(task: Task) -> FileResult:
     return FileResult(*units[0], more=units[1:])
 
 
-def _worst(result: FileResult) -> str:
+def worst_status(result: FileResult) -> str:
     """The status of a file of several units, for the progress display: its worst."""
     order = (STATUS_UNREADABLE, STATUS_FIX, STATUS_OK)
     return min((row.status for row, _d in result.units), key=lambda st: order.index(st) if st in order else 0)
@@ -806,7 +807,7 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
                 spool.put(row.key, detail)
             done.add(result.row.index)
             if options.progress is not None:
-                options.progress(BatchProgress(len(done), len(tasks), result.row.path, _worst(result)))
+                options.progress(BatchProgress(len(done), len(tasks), result.row.path, worst_status(result)))
 
         def run(todo: Sequence[Task], deliver: Callable[[FileResult], None]) -> None:
             if jobs == 1:

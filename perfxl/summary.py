@@ -100,7 +100,6 @@ SUMMARY_COLUMNS: tuple[tuple[str, str, str, float], ...] = (
 # (header, key) of 问题清单 and findings.csv.
 FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("单位", "unit"),
-    ("表类型", "form"),
     ("文件", "file"),
     ("工作表", "sheet"),
     ("单元格", "cell"),
@@ -110,6 +109,7 @@ FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("说明", "message"),
     ("应为", "expected"),
     ("实际", "actual"),
+    ("表类型", "form"),  # 部门整体 or 项目支出
 )
 
 # The 复核得分 histogram of the 图表 sheet: (label, low inclusive, high exclusive).

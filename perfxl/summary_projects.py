@@ -35,13 +35,13 @@ KIND_TEXT = {"dept": "部门整体", "project": "项目支出"}
 NO_DEPARTMENT = "（未填主管部门）"
 
 PROJECT_COLUMNS: tuple[Column, ...] = (
-    ("主管部门", "department", "text", 16),
+    ("主管部门", "department", "text", 20),
     ("项目名称", "name", "text", 26),
     ("全年预算数（万元）", "budget", "amount", 13),
     ("全年执行数（万元）", "actual", "amount", 13),
     ("执行率", "rate", "rate", 9),
-    ("自评得分", "self_total", "score", 9),
-    ("复核得分", "total", "score", 9),
+    ("自评得分", "self_total", "score", 10),
+    ("复核得分", "total", "score", 10),
     ("差异", "diff", "score", 8),
     ("复核等级", "grade", "text", 8),
     ("错误数", "errors", "int", 7),
@@ -53,13 +53,13 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
 # Below the list, in its columns (so each column fits both): the lowest project under 项目名称,
 # the weighted mean under 复核得分.
 ROLLUP_COLUMNS: tuple[Column, ...] = (
-    ("部门", "department", "text", 16),
+    ("部门", "department", "text", 20),
     ("最低得分项目", "lowest", "text", 26),
     ("全年预算数（万元）", "budget", "amount", 13),
     ("全年执行数（万元）", "actual", "amount", 13),
     ("执行率", "rate", "rate", 9),
-    ("最低复核得分", "lowest_score", "score", 9),
-    ("加权平均复核得分", "mean", "score", 9),
+    ("最低复核得分", "lowest_score", "score", 10),
+    ("加权平均复核得分", "mean", "score", 10),
     ("项目数", "projects", "int", 8),
     ("部门整体自评表", "overall", "text", 8),
 )
