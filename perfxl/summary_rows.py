@@ -116,11 +116,7 @@ class SummaryRow:
         common = card.common if card is not None else common_indicators(unit)
         row.common = {k: (None if v is None else round(v, 6)) for k, v in common.items()}
         if card is not None:
-            row.rate = _round(card.execution.rate, 6) if card.execution is not None else None
-            row.total, row.grade = _round(card.total), card.grade
-            row.self_total, row.self_grade = _round(card.self_total), card.self_grade
-            if card.total is None:
-                row.note = "未评分：" + "；".join(card.reasons or ["评分所需数据不全"])
+            _take_scores(row, card)
         if row.rate is None and row.common.get("预算执行率") is not None:
             row.rate = row.common["预算执行率"]
         return row
@@ -132,6 +128,15 @@ class SummaryRow:
         d["status"] = _STATUS_VALUES.get(self.status, self.status)
         d["status_text"] = self.status
         return d
+
+
+def _take_scores(row: SummaryRow, card: Any) -> None:
+    """The row's 执行率, scores and grades from the unit's score card."""
+    row.rate = _round(card.execution.rate, 6) if card.execution is not None else None
+    row.total, row.grade = _round(card.total), card.grade
+    row.self_total, row.self_grade = _round(card.self_total), card.self_grade
+    if card.total is None:
+        row.note = "未评分：" + "；".join(card.reasons or ["评分所需数据不全"])
 
 
 def _keep_cell(row: SummaryRow, key: str, budget_row: Any) -> None:
@@ -153,11 +158,7 @@ def _project_row(row: SummaryRow, report: FileReport) -> SummaryRow:
         row.budget, row.actual = _round(number(total.adjusted)), _round(number(total.actual))
         _keep_cell(row, "actual", total)
     if card is not None:
-        row.rate = _round(card.execution.rate, 6) if card.execution is not None else None
-        row.total, row.grade = _round(card.total), card.grade
-        row.self_total, row.self_grade = _round(card.self_total), card.self_grade
-        if card.total is None:
-            row.note = "未评分：" + "；".join(card.reasons or ["评分所需数据不全"])
+        _take_scores(row, card)
     else:
         written = unit.scores.get("total")
         row.self_total = _round(number(written.self_score)) if written is not None else None
