@@ -25,8 +25,10 @@ __version__ = "0.1.0"
 # public name → module that defines it
 _EXPORTS = {
     "read_unit": "perfxl.reader",
+    "read_units": "perfxl.reader",
     "CheckOptions": "perfxl.check",
     "check_file": "perfxl.check",
+    "check_file_units": "perfxl.check",
     "check_files": "perfxl.check",
     "check_paths": "perfxl.check",
     "check_unit": "perfxl.check",

@@ -123,17 +123,19 @@ def comment_size(text: str) -> tuple[int, int]:
 
 
 def annotate(report: FileReport, dest: str | Path, *, rulebook: Rulebook | None = None,
-             extra: Iterable[Finding] = ()) -> Path:
+             extra: Iterable[Finding] = (), others: Sequence[FileReport] = ()) -> Path:
     """Write the annotated copy of ``report``'s file to ``dest`` (an ``.xlsx``), atomically.
 
     ``extra`` adds findings made outside the file's own check (batch-level codes).
+    ``others`` are the reports of the file's other units (a workbook of several project
+    forms): the copy marks every form sheet, and its first page lists every finding.
     Raises :class:`ValueError` for a file the reader refused, :class:`AnnotateError`
     when the copy cannot be made.  The original is only read.
     """
     unit = report.unit
     if not report.readable or (unit is not None and not unit.readable):
         raise ValueError(f"{report.path}: refused by the reader; no annotated copy is made of it")
-    findings = [*report.findings, *extra]
+    findings = [*report.findings, *(f for o in others for f in o.findings), *extra]
     src = Path(report.path)
     try:
         wb, values_only = _open(src, rulebook)
@@ -145,7 +147,7 @@ def annotate(report: FileReport, dest: str | Path, *, rulebook: Rulebook | None 
     st = _Styles(wb)
     marked = _mark_cells(wb, findings, st)
     score_sheet = _score_sheet(wb, st, report.score, rulebook)
-    _findings_sheet(wb, st, report, findings, marked, values_only, score_sheet)
+    _findings_sheet(wb, st, report, findings, marked, values_only, score_sheet, len(others) + 1)
     _focus_first_sheet(wb)
     _print_setup(wb)
     # openpyxl drops the cached values of formulas: make the reader's program recompute.
@@ -469,18 +471,20 @@ def _legend(ws: Worksheet, st: _Styles, row: int) -> None:
 
 
 def _findings_sheet(wb: Workbook, st: _Styles, report: FileReport, findings: Sequence[Finding],
-                    marked: set[tuple[str, str]], values_only: bool, score_sheet: str) -> None:
+                    marked: set[tuple[str, str]], values_only: bool, score_sheet: str, forms: int = 1) -> None:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws = _new_sheet(wb, FINDINGS_SHEET, 0, 5)
     name = report.unit_name or Path(report.path).name
+    if forms > 1:
+        name = f"{Path(report.path).name}（{forms} 张项目支出绩效自评表）"
     errors = sum(1 for f in findings if f.severity == Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
     infos = len(findings) - errors - warnings
     status = "需修改" if errors else "通过"
     _title(ws, st, f"校验结果 — {name}", f"错误 {errors} 个（必须修改），警告 {warnings} 个（需说明原因），提示 {infos} 个；"
                                      f"结论：{status}。点击“单元格”一列可跳到出问题的单元格；单元格上的批注写明了问题。")
-    sc = report.score
+    sc = report.score if forms == 1 else None  # one unit's card does not speak for several forms
     line3 = f"原文件：{Path(report.path).name}"
     if sc is not None and sc.total is not None:
         line3 += f"；复核得分 {sc.total:.2f}（{sc.grade or '—'}），自评得分 " + (

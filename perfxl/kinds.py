@@ -8,6 +8,7 @@ takes a kind's weights from the rulebook; the reader picks the kind from the wor
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from perfxl.model import Unit
     from perfxl.rulebook import Rulebook
 
-__all__ = ["Kind", "KINDS", "DEPT_KIND", "PROJECT_KIND", "kind_of", "form_kinds", "by_template_id"]
+__all__ = ["Kind", "KINDS", "DEPT_KIND", "PROJECT_KIND", "kind_of", "form_kinds", "by_template_id",
+           "department_key"]
 
 
 @dataclass(frozen=True)
@@ -68,3 +70,9 @@ def by_template_id(template_id: str | None) -> Kind | None:
         if k.spec.template_id == template_id:
             return k
     return None
+
+
+def department_key(name: str | None) -> str:
+    """A department's name as compared across kinds (a project form's 主管部门 against a
+    部门整体 workbook's 单位名称, both typed by hand): full-width folded, spaces removed."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split())

@@ -53,17 +53,25 @@ def verdict(fr: FileReport, lang: str = "zh", strict: bool = False) -> str:
     return "OK to submit." if en else "可以提交"
 
 
+def _files(n: int, forms: int, lang: str) -> str:
+    """'共 3 个文件' / '3 files'; with the forms counted too when a workbook held several
+    project forms ('共 3 个文件 6 张自评表' / '3 files, 6 forms')."""
+    if lang == "en":
+        return plural(n, "file") + (f", {plural(forms, 'form')}" if forms != n else "")
+    return f"共 {n} 个文件" + (f" {forms} 张自评表" if forms != n else "")
+
+
 def totals_line(report: Report, lang: str = "zh") -> str:
     """The line under several files: how many passed, need changes, could not be read."""
     counts = {"passed": 0, "needs-changes": 0, "unreadable": 0}
     for fr in report.files:
         counts[fr.status] += 1
-    n, skipped = len(report.files), len(report.skipped)
+    files = _files(len({fr.path for fr in report.files}), len(report.files), lang)
+    skipped = len(report.skipped)
     if lang == "en":
-        line = (f"{plural(n, 'file')}: {counts['passed']} passed, {counts['needs-changes']} to fix, "
-                f"{counts['unreadable']} unreadable")
+        line = f"{files}: {counts['passed']} passed, {counts['needs-changes']} to fix, {counts['unreadable']} unreadable"
         return line + (f"; {skipped} skipped" if skipped else "")
-    line = f"共 {n} 个文件：通过 {counts['passed']}，需修改 {counts['needs-changes']}，无法读取 {counts['unreadable']}"
+    line = f"{files}：通过 {counts['passed']}，需修改 {counts['needs-changes']}，无法读取 {counts['unreadable']}"
     return line + (f"；跳过 {skipped} 个" if skipped else "")
 
 
@@ -75,15 +83,16 @@ def skipped_line(s: Skipped, lang: str = "zh") -> str:
 def batch_lines(result: BatchResult, lang: str = "zh") -> list[str]:
     """What ``perfxl batch`` prints when it is done: the counts and the files written."""
     c = result.counts
-    n, skipped = len(result.rows), len(result.skipped)
+    files = _files(len({r.path for r in result.rows}), len(result.rows), lang)
+    skipped = len(result.skipped)
     annotated = result.outdir / "annotated"
     if lang == "en":
-        lines = [f"{plural(n, 'file')}: {c['通过']} passed, {c['需修改']} to fix, {c['无法读取']} unreadable"
+        lines = [f"{files}: {c['通过']} passed, {c['需修改']} to fix, {c['无法读取']} unreadable"
                  + (f"; {skipped} skipped" if skipped else "")]
         lines += [f"wrote {p}" for p in result.outputs]
         lines.append(f"wrote {plural(len(result.annotated), 'annotated copy', 'annotated copies')} in {annotated}")
         return lines
-    lines = [f"共 {n} 个文件：通过 {c['通过']}，需修改 {c['需修改']}，无法读取 {c['无法读取']}"
+    lines = [f"{files}：通过 {c['通过']}，需修改 {c['需修改']}，无法读取 {c['无法读取']}"
              + (f"；跳过 {skipped} 个" if skipped else "")]
     lines += [f"已写入 {p}" for p in result.outputs]
     lines.append(f"已写入 {len(result.annotated)} 个标注副本：{annotated}")
@@ -101,7 +110,7 @@ def render_file(fr: FileReport, con: Console, lang: str = "zh", strict: bool = F
 
     en = lang == "en"
     name = fr.unit_name
-    head = Text(fr.path, style="bold")
+    head = Text(fr.where, style="bold")
     if name:
         head.append(f"  {name}")
     con.print(head)

@@ -550,18 +550,17 @@ def _dedupe(items: list[Text]) -> list[Text]:
 
 def score_files(paths: Iterable[str | Path], rulebook: Rulebook) -> Report:
     """Read and score every file: a :class:`~perfxl.report.Report` whose FileReports carry
-    the unit, the reader's findings and the score card (None for an unreadable file)."""
-    from perfxl.reader import read_unit
+    the unit, the reader's findings and the score card (None for an unreadable file); a
+    file of several project forms gives one FileReport per form."""
+    from perfxl.reader import read_units
     from perfxl.report import FileReport, Report
 
     files = []
     for p in paths:
-        unit = read_unit(p, rulebook)
-        findings = [f.with_path(str(p)) for f in unit.findings]
-        if not unit.readable:
-            files.append(FileReport(path=str(p), findings=findings, unit=unit, readable=False))
-            continue
-        files.append(FileReport(path=str(p), findings=findings, unit=unit, score=score_unit(unit, rulebook)))
+        for unit in read_units(p, rulebook):
+            findings = [f.with_path(str(p)) for f in unit.findings]
+            card = score_unit(unit, rulebook) if unit.readable else None
+            files.append(FileReport.of_unit(str(p), unit, findings, card))
     return Report(files=files, rulebook=rulebook)
 
 
@@ -583,7 +582,7 @@ def scores_to_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
     "unreadable" and its reasons are the reader's findings.  Texts follow ``lang``."""
     units = []
     for fr in report.files:
-        entry: dict[str, Any] = {"path": fr.path, "unit": fr.unit_name}
+        entry: dict[str, Any] = {"path": fr.path, "kind": fr.kind, "sheet": fr.sheet, "unit": fr.unit_name}
         if fr.score is None:
             zh, en = SCORE_STATUSES["unreadable"]
             entry.update({"status": "unreadable", "status_text": en if lang == "en" else zh,

@@ -138,7 +138,21 @@ OTHER_CASES: dict[str, Any] = {
     "X002": lambda make_xlsx, d: _two_files(make_xlsx, d, _other_code),
     "X003": lambda make_xlsx, d: _two_files(
         make_xlsx, d, lambda o: (_other_code(o), o["profile"].update(name="另一单位", year=2022))),
+    "X004": lambda make_xlsx, d: _with_projects(make_xlsx, d, 200.0),  # the seed's 项目支出 is 112.87
+    "X005": lambda make_xlsx, d: _with_projects(make_xlsx, d, 10.0, department="示例县商务局"),
 }
+
+
+def _with_projects(make_xlsx, seed_data, actual: float, department: str = "桃源县科学技术协会") -> list[Any]:  # noqa: ANN001
+    """The seed's workbook and a project form of ``department`` spending ``actual``."""
+    from _projects import project, write_projects
+
+    from perfxl.check import CheckOptions, check_files
+    from perfxl.rulebook import default_rulebook
+
+    dept = make_xlsx(seed_data, name="dept.xlsx")
+    forms = write_projects(dept.parent / "p.xlsx", project(department=department, actual=actual, budget=actual))
+    return [f for fr in check_files([dept, forms], CheckOptions(default_rulebook())).files for f in fr.findings]
 
 
 def _findings_of(path, rulebook=None):  # noqa: ANN001, ANN202

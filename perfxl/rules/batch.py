@@ -47,18 +47,21 @@ X003 = rule(
 )
 
 
-def _year_cell(unit: Unit) -> str:
+def _year_at(unit: Unit) -> tuple[str | None, str | None]:
+    """Where the year was read: 单位信息's cell, or the title of a project form."""
     f = unit.profile.get("year")
-    return (f.cell if f is not None and f.cell else None) or PROFILE.cell("year")
+    if unit.kind == "project":
+        return (f.sheet if f is not None else None) or unit.form_sheet, f.cell if f is not None else None
+    return SHEET, (f.cell if f is not None and f.cell else None) or PROFILE.cell("year")
 
 
 @check("X003")
 def check_year(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
-    """评价年度 = the batch year when one is given (``CheckOptions.year``)."""
+    """评价年度 = the batch year when one is given (``CheckOptions.year``); both kinds."""
     if ctx.year is None or unit.year is None:
         return
     if unit.year != ctx.year:
-        yield X003(SHEET, _year_cell(unit), expected=ctx.year, actual=unit.year)
+        yield X003(*_year_at(unit), expected=ctx.year, actual=unit.year)
 
 
 def _units(reports: list[FileReport]) -> list[tuple[FileReport, Unit]]:
@@ -82,11 +85,14 @@ def _names(items: list[FileReport], me: FileReport) -> Text:
 @check("X001", "X002", "X003", scope="batch")
 def check_batch(reports: list[FileReport], ctx: RuleContext) -> Iterable[tuple[FileReport, Finding]]:
     """Duplicates across files (X001 code, X002 name) and mixed years (X003, when no batch
-    year was given: the most common year — the latest on a tie — is the batch's)."""
+    year was given: the most common year — the latest on a tie — is the batch's).  Duplicates
+    are of 部门整体 units only: the project forms of one department share its name and have
+    no credit code."""
     units = _units(reports)
+    depts = [(r, u) for r, u in units if u.kind == "dept"]
     by_code: dict[str, list[FileReport]] = defaultdict(list)
     by_name: dict[str, list[FileReport]] = defaultdict(list)
-    for r, u in units:
+    for r, u in depts:
         code = text(u.profile.get("credit_code"))
         if code and not ctx.rulebook.is_placeholder(code):
             by_code[code.replace(" ", "").upper()].append(r)
@@ -115,4 +121,4 @@ def check_batch(reports: list[FileReport], ctx: RuleContext) -> Iterable[tuple[F
     batch_year = max(years, key=lambda y: (years[y], y))
     for r, u in units:
         if u.year is not None and u.year != batch_year:
-            yield r, X003(SHEET, _year_cell(u), expected=batch_year, actual=u.year)
+            yield r, X003(*_year_at(u), expected=batch_year, actual=u.year)

@@ -71,6 +71,9 @@ WHY_EN: dict[str, tuple[str, str]] = {
     "F023": ("The workbook uses its first dozen columns; a cell far beyond column ZZ is mostly a slip or a "
              "hostile file, and reading it would allocate memory for the whole sheet.",
              "Something written into cell XFD1048576 of 填报说明."),
+    "F024": ("A cover page, the filling notes or a list of attachments hold no self-evaluation; listing them tells "
+             "the reviewer that the page was not read.",
+             "The workbook's first page is the cover “2023年度项目支出绩效自评报告”."),
     "F901": ("One odd file must not hold up the whole review; a file that times out is listed on its own and "
              "every other file gets its results.",
              "A workbook hiding hundreds of thousands of rows."),
@@ -267,9 +270,6 @@ WHY_EN: dict[str, tuple[str, str]] = {
     "X003": ("A batch evaluates one year; another year usually means last year's workbook or a mistyped "
              "year.",
              "A workbook of 2022 in the batch of 2023."),
-    "F024": ("Cover pages, instructions and contents sheets hold no self-evaluation; listing them tells the "
-             "reviewer that the sheet was not read.",
-             "The workbook's first sheet is a cover page “2023年度项目支出绩效自评报告”."),
     "J001": ("Published project forms often leave the total row at 0 while the sources hold money; the rate, "
              "the score and the county totals are all computed from the total row.",
              "Total spending 0, the current-year appropriation 86.40."),
@@ -299,4 +299,11 @@ WHY_EN: dict[str, tuple[str, str]] = {
     "I017": ("Rows copied from the form's example (“指标1：”, “……”) that carry a weight and a score are "
              "scored as if they were real indicators, and the weights no longer add up.",
              "An indicator named only “指标1：” with weight 10 and score 10."),
+    "X004": ("A department's projects are part of its project spending; when they add up to more, a project's "
+             "amount or the department's figure is wrong.",
+             "Three projects of 示例县交通运输局 spent 420 万元 in all; its overall workbook shows 380 万元 of "
+             "project spending."),
+    "X005": ("Project forms and the department's overall self-evaluation are sent together; without the overall "
+             "workbook the projects' sum cannot be checked.",
+             "示例县商务局 sent two project forms only."),
 }

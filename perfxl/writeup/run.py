@@ -299,12 +299,19 @@ def write_batch_reports(outdir: str | os.PathLike[str], rows: Sequence[SummaryRo
     from perfxl.writeup.county import county_context
     from perfxl.writeup.unit import draft_stem
 
+    from perfxl.writeup.county import ProjectLine
+
     options = options or ReportOptions()
     template, county_tpl = load_templates(options, county=True)
     assert county_tpl is not None
     out = Path(outdir)
     result = ReportsResult(out)
-    ordered = sorted(rows, key=lambda r: r.index)
+    # The drafts and the county report's units are the 部门整体 units; project forms fill
+    # the county report's 项目支出 section (their own 自评报告 is not drafted here).
+    if not projects:
+        projects = [ProjectLine.of_row(r) for r in sorted(rows, key=lambda r: r.key) if r.kind == "project"
+                    and r.status != STATUS_UNREADABLE]
+    ordered = sorted((r for r in rows if r.kind != "project"), key=lambda r: r.key)
     readable = [r for r in ordered if r.status != STATUS_UNREADABLE]
     stems = unique_names([draft_stem(r.name, r.year, r.path) for r in readable], "")
     out.mkdir(parents=True, exist_ok=True)
