@@ -442,7 +442,7 @@ def recording_f001() -> Any:
     """Record, for each F001 the reader makes, the exception it was handling."""
     import sys
 
-    import perfxl.reader as reader
+    import perfxl.read.unit as reader
 
     real = reader.F001
     causes: list[BaseException | None] = []
