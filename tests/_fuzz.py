@@ -35,7 +35,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from perfxl.findings import Severity, get_rule
+from perfxl.catalogue import get_rule
+from perfxl.findings import Severity
 from perfxl.spec import DEPT, FormSheet, TableSheet, addr
 
 ROOT = Path(__file__).resolve().parents[1]

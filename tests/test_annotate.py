@@ -11,7 +11,8 @@ import pytest
 
 from perfxl.annotate import FILLS, FINDINGS_SHEET, SCORE_SHEET, annotate, comment_text
 from perfxl.check import CheckOptions, check_file
-from perfxl.findings import Severity, get_rule
+from perfxl.catalogue import get_rule
+from perfxl.findings import Severity
 from perfxl.report import FileReport
 from perfxl.rulebook import default_rulebook
 from perfxl.spec import INDICATORS, PROFILE, SELF_SCORE

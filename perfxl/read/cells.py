@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from perfxl.codes.values import V001, V002, V005, V006, V007, V008, V009, V010, V011, V012, V013
 from perfxl.findings import Finding
 from perfxl.model import Field
 from perfxl.numbers import (
@@ -35,7 +36,6 @@ from perfxl.numbers import (
 from perfxl.read.grids import Book
 from perfxl.read.probe import empty_cell, uncalculated_findings
 from perfxl.rulebook import Rulebook
-from perfxl.rules.values import V001, V002, V005, V006, V007, V008, V009, V010, V011, V012, V013
 from perfxl.spec import addr
 
 _norm = functools.lru_cache(maxsize=8192, typed=True)(norm_label)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from perfxl.codes.values import V014, V015, V016
 from perfxl.i18n import Text
 from perfxl.model import Field, Goal, Indicator
 from perfxl.numbers import Parsed, parse_direction, parse_int, parse_text, parse_value
@@ -18,7 +19,6 @@ from perfxl.read.cells import _a1, _absent, _norm, _Reader
 from perfxl.read.grids import _get, _row_blank, _span
 from perfxl.read.locate import _free_rows, _Table
 from perfxl.read.probe import percent_formatted
-from perfxl.rules.values import V014, V015, V016
 from perfxl.spec import GOALS, QUALITATIVE, addr
 
 def _read_goals(rd: _Reader, t: _Table) -> list:

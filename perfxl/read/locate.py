@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from perfxl.codes.file import F014, F015, F016, F017, F021
 from perfxl.memo import by_identity
 from perfxl.model import Field
 from perfxl.read.cells import _A1_COLS, _FLOAT_KINDS, _a1_row, _absent, _norm, _Reader
 from perfxl.read.grids import Grid, _get, _row_blank, _span
 from perfxl.read.probe import scanned_cells
-from perfxl.rules.file import F014, F015, F016, F017, F021
 from perfxl.spec import Column, FormSheet, RowSpec, TableSheet, addr
 
 # How many rows from the top are searched for a table's header row.

@@ -10,11 +10,11 @@ is known to hold uncalculated formulas — and a sheet already scanned answers f
 
 from __future__ import annotations
 
+from perfxl.codes.values import V003, V004, V005, V006
 from perfxl.findings import Finding
 from perfxl.i18n import Text
 from perfxl.model import Field
 from perfxl.read.grids import Book
-from perfxl.rules.values import V003, V004, V005, V006
 from perfxl.xmlprobe import Hit
 
 # Kinds whose empty cell may hide a formula error value or an uncalculated formula.

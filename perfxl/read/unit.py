@@ -15,6 +15,8 @@ import functools
 import re
 from pathlib import Path
 
+from perfxl.codes.file import F001, F002, F007, F013, F018, F019, F020, F022
+from perfxl.codes.run import F901, F904, internal_error
 from perfxl.findings import Finding
 from perfxl.guards import examine
 from perfxl.i18n import Text
@@ -27,8 +29,6 @@ from perfxl.read.indicators import _read_goals, _read_indicators
 from perfxl.read.isolate import ISOLATE_FORMATS, ParserCrashed, ParserTimedOut, read_grids_isolated
 from perfxl.read.locate import _after_field, _fixed_rows, _locate, _read_form, _Table
 from perfxl.rulebook import Rulebook, default_rulebook
-from perfxl.rules.file import F001, F002, F007, F013, F018, F019, F020, F022
-from perfxl.rules.run import F901, F904, internal_error
 from perfxl.spec import (
     BUDGET,
     DEPT,

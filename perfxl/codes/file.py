@@ -1,7 +1,7 @@
 """F-codes: the file and the template — findings made before and while a workbook is read.
 
 These are emitted by :mod:`perfxl.guards` (before any parser opens the file) and by
-:mod:`perfxl.reader` (missing sheets, headers, rows; the ``_perfxl`` sheet).  A refusal
+:mod:`perfxl.read` (missing sheets, headers, rows; the ``_perfxl`` sheet).  A refusal
 (severity error, ``unit.readable`` False) means nothing else in the file was checked.
 """
 

@@ -1,7 +1,7 @@
 """V-codes: how single cells were read — text taken as numbers, words in number cells,
 formulas without values, error values, dates where numbers belong.
 
-Emitted by :mod:`perfxl.reader` at the cell concerned.  Blank required cells and
+Emitted by :mod:`perfxl.read` at the cell concerned.  Blank required cells and
 placeholders (``无``, ``*``) are judged by the area rules, not here.
 """
 
