@@ -33,7 +33,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from perfxl.findings import Finding, Severity, get_rule
+from perfxl.catalogue import get_rule
+from perfxl.findings import Finding, Severity
 from perfxl.layout import FOOTER, column_width, is_landscape, row_height, text_width, wrapped_lines
 from perfxl.safe import atomic_path, set_text, set_value
 from perfxl.spec import DEPT, INDICATORS, LEVELS, TableSheet, col_letter, split_addr

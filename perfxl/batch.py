@@ -212,7 +212,7 @@ def _failure(task: Task, finding: Finding) -> FileResult:
 
 def _internal_error(task: Task, exc: BaseException, where: str = "batch") -> FileResult:
     """An exception while processing the file: a bug in perfxl (F902), or out of memory (F904)."""
-    from perfxl.rules.run import failure
+    from perfxl.codes.run import failure
 
     return _failure(task, failure(where, exc))
 
@@ -221,7 +221,7 @@ def _died(task: Task, exitcode: int | None) -> FileResult:
     """A worker process that died under a file.  Killed by SIGKILL (not by the batch): the
     system's out-of-memory killer, almost always — its own answer (F904); any other
     death is a crash (F902)."""
-    from perfxl.rules.run import F904
+    from perfxl.codes.run import F904
 
     if exitcode == -signal.SIGKILL:
         return _failure(task, F904(None, None, detail="处理进程被系统终止（通常是内存耗尽）the worker process was "
@@ -230,7 +230,7 @@ def _died(task: Task, exitcode: int | None) -> FileResult:
 
 
 def _timed_out(task: Task) -> FileResult:
-    from perfxl.rules.run import F901
+    from perfxl.codes.run import F901
 
     return _failure(task, F901(None, None, expected=task.timeout))
 
@@ -244,7 +244,7 @@ def process_file(task: Task) -> FileResult:
     """
     from perfxl.annotate import annotate
     from perfxl.check import check_file_units
-    from perfxl.rules.run import F903
+    from perfxl.codes.run import F903
 
     try:
         reports = check_file_units(Path(task.abspath), task.options)
@@ -666,7 +666,7 @@ def _annotate_again(rows: list[SummaryRow], added: dict[tuple[int, int], list[Fi
         failed = [f for f in result.detail.findings if f.code in ("F901", "F902", "F903", "F904")]
         if not failed and result.row.status != STATUS_UNREADABLE:
             return
-        from perfxl.rules.run import F903
+        from perfxl.codes.run import F903
 
         row = first[result.row.index]
         why = failed[0] if failed else None

@@ -54,7 +54,7 @@ class CheckOptions:
 
 def all_codes() -> list[str]:
     """Every rule code in the catalogue, in catalogue order."""
-    from perfxl.findings import catalogue
+    from perfxl.catalogue import catalogue
 
     return [r.code for r in catalogue()]
 
@@ -116,7 +116,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _internal(c: Check, e: BaseException, path: str | None) -> Finding:
-    from perfxl.rules.run import failure
+    from perfxl.codes.run import failure
 
     f = failure(c.name, e)
     return f.with_path(path) if path else f
@@ -127,7 +127,7 @@ def _score(unit: Unit, options: CheckOptions) -> tuple[ScoreCard | None, Finding
     the score-based rules then stay quiet, the others still run)."""
     from perfxl.score import score_unit
 
-    from perfxl.rules.run import failure
+    from perfxl.codes.run import failure
 
     try:
         return score_unit(unit, options.rulebook), None
@@ -184,7 +184,7 @@ def check_file_units(path: str | Path, options: CheckOptions) -> list[FileReport
     Never raises for bad input."""
     from perfxl.reader import read_units
 
-    from perfxl.rules.run import failure
+    from perfxl.codes.run import failure
 
     p = str(path)
     try:

@@ -304,7 +304,7 @@ def score(
     import json
 
     from perfxl.rulebook import load_rulebook
-    from perfxl.score import score_paths, scores_to_dict
+    from perfxl.score_report import score_paths, scores_to_dict
 
     language = _common(lang, debug)
     report = score_paths(files, load_rulebook(rules))
@@ -424,8 +424,8 @@ def rules_cmd(
 ) -> None:
     import json
 
+    from perfxl.catalogue import catalogue, get_rule
     from perfxl.errors import UsageError
-    from perfxl.findings import catalogue, get_rule
 
     language = _common(lang, debug)
     if code is None:

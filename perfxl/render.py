@@ -10,7 +10,7 @@ import shutil
 import sys
 from typing import IO, TYPE_CHECKING, Iterable
 
-from perfxl.findings import AREAS, Finding, Rule, Severity
+from perfxl.findings import AREAS, Finding, Rule, Severity, kind_names
 from perfxl.i18n import plural, sentence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -147,23 +147,23 @@ def render_report(report: Report, lang: str = "zh", strict: bool = False, file: 
 
 
 def render_rules(rules: Iterable[Rule], file: IO[str] | None = None, lang: str = "zh") -> None:
-    """The catalogue as one table: code, severity, area, title — in one language."""
+    """The catalogue as one table: code, severity, area, kinds, title — in one language."""
     from rich.table import Table
     from rich.text import Text
 
     en = lang == "en"
     con = console(file)
     table = Table(show_lines=False, pad_edge=False)
-    for col in (("code", "severity", "area", "title") if en else ("代码", "级别", "范围", "名称")):
+    for col in (("code", "severity", "area", "kinds", "title") if en else ("代码", "级别", "范围", "适用表", "名称")):
         table.add_column(col, no_wrap=col not in ("title", "名称"))
     for r in rules:
         table.add_row(r.code, Text(r.severity.value if en else r.severity.zh, style=_STYLE[r.severity]),
-                      AREAS[r.area][1 if en else 0], r.title_en if en else r.title)
+                      AREAS[r.area][1 if en else 0], kind_names(r.kinds, lang), r.title_en if en else r.title)
     con.print(table)
 
 
 def render_rule(r: Rule, file: IO[str] | None = None, lang: str = "zh") -> None:
-    """One rule in full: code and slug, title, severity, area, why, example, message."""
+    """One rule in full: code and slug, title, severity, area, kinds, why, example, message."""
     from rich.text import Text
 
     en = lang == "en"
@@ -174,6 +174,7 @@ def render_rule(r: Rule, file: IO[str] | None = None, lang: str = "zh") -> None:
             ("title", r.title_en),
             ("severity", r.severity.value),
             ("area", AREAS[r.area][1]),
+            ("kinds", kind_names(r.kinds, "en")),
             ("sheet", r.sheet or "—"),
             ("why", r.why_en),
             ("example", r.example_en),
@@ -184,6 +185,7 @@ def render_rule(r: Rule, file: IO[str] | None = None, lang: str = "zh") -> None:
             ("名称", r.title),
             ("级别", r.severity.zh),
             ("范围", AREAS[r.area][0]),
+            ("适用表", kind_names(r.kinds)),
             ("工作表", r.sheet or "—"),
             ("原因", r.why),
             ("示例", r.example),

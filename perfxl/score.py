@@ -40,8 +40,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 from perfxl.common import budget_amount, common_indicators, describe_problem, field_number, field_ref
 from perfxl.computed import values
@@ -51,9 +50,6 @@ from perfxl.model import Field, Indicator, Unit
 from perfxl.rulebook import LEVEL_KEYS, Rulebook
 from perfxl.spec import BUDGET, INDICATORS, LEVELS, QUALITATIVE, SELF_SCORE, addr
 
-if TYPE_CHECKING:  # pragma: no cover
-    from perfxl.report import Report
-
 __all__ = [
     "IndicatorScore",
     "LevelScore",
@@ -61,9 +57,6 @@ __all__ = [
     "ScoreCard",
     "score_indicator",
     "score_unit",
-    "score_files",
-    "score_paths",
-    "scores_to_dict",
     "SCORED",
     "NOT_SCORED",
 ]
@@ -546,48 +539,3 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
 
 def _dedupe(items: list[Text]) -> list[Text]:
     return list(dict.fromkeys(items))
-
-
-def score_files(paths: Iterable[str | Path], rulebook: Rulebook) -> Report:
-    """Read and score every file: a :class:`~perfxl.report.Report` whose FileReports carry
-    the unit, the reader's findings and the score card (None for an unreadable file); a
-    file of several project forms gives one FileReport per form."""
-    from perfxl.reader import read_units
-    from perfxl.report import FileReport, Report
-
-    files = []
-    for p in paths:
-        for unit in read_units(p, rulebook):
-            findings = [f.with_path(str(p)) for f in unit.findings]
-            card = score_unit(unit, rulebook) if unit.readable else None
-            files.append(FileReport.of_unit(str(p), unit, findings, card))
-    return Report(files=files, rulebook=rulebook)
-
-
-def score_paths(inputs: Iterable[str | Path], rulebook: Rulebook) -> Report:
-    """What ``perfxl score`` does: find the workbooks among ``inputs`` as ``perfxl check``
-    does (:func:`perfxl.inputs.discover`: folders recursively, lock files and perfxl's own
-    outputs left out and listed in ``Report.skipped``), then :func:`score_files` them."""
-    from perfxl.inputs import discover
-
-    files, skipped = discover(list(inputs))
-    report = score_files(files, rulebook)
-    report.skipped = skipped
-    return report
-
-
-def scores_to_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
-    """The JSON shape of ``perfxl score``: ``{"rulebook", "units": [...]}``, one entry per
-    file: path, unit name and :meth:`ScoreCard.to_dict`; an unreadable file has status
-    "unreadable" and its reasons are the reader's findings.  Texts follow ``lang``."""
-    units = []
-    for fr in report.files:
-        entry: dict[str, Any] = {"path": fr.path, "kind": fr.kind, "sheet": fr.sheet, "unit": fr.unit_name}
-        if fr.score is None:
-            zh, en = SCORE_STATUSES["unreadable"]
-            entry.update({"status": "unreadable", "status_text": en if lang == "en" else zh,
-                          "reasons": [f"{f.ref + ' ' if f.ref else ''}{f.message(lang)}" for f in fr.findings]})
-        else:
-            entry.update(fr.score.to_dict(lang))
-        units.append(entry)
-    return {"rulebook": report.rulebook.id if report.rulebook is not None else None, "units": units}

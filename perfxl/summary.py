@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from perfxl import __version__
-from perfxl.findings import Finding, Severity, get_rule
+from perfxl.catalogue import get_rule
+from perfxl.findings import Finding, Severity
 from perfxl.inputs import Skipped
 from perfxl.layout import column_width, row_height, text_width, wrapped_lines
 from perfxl.safe import atomic_path, clean_text, csv_text

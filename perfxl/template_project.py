@@ -33,7 +33,7 @@ from perfxl.spec_project import (
     TOTAL_BLOCK,
     YEAR_LABEL,
 )
-from perfxl.template import _CREATED, _arith, _Book, _sum, _XLError, default_year
+from perfxl.xlsxbook import _CREATED, _arith, _Book, _sum, _XLError, default_year
 
 __all__ = ["write_project_template", "write_project_workbook", "project_instructions", "PROJECT_ID"]
 

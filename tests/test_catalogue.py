@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from _cli import script
 
-from perfxl.findings import AREAS, catalogue
+from perfxl.catalogue import catalogue, get_rule
+from perfxl.findings import AREAS
 from perfxl.rules.registry import CHECKS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -214,8 +215,46 @@ def test_the_generator_adds_a_section_when_markers_are_missing():
 
 def test_every_rule_is_explained_in_english():
     """`perfxl rules CODE --lang en` shows why and an example in English for every rule."""
-    from perfxl.rules.english import WHY_EN
+    from perfxl.codes.english import WHY_EN
 
     assert sorted(WHY_EN) == sorted(r.code for r in catalogue())
     for code, (why, example) in WHY_EN.items():
         assert why.strip().endswith(".") and example.strip().endswith("."), code
+
+
+def test_every_entry_names_the_kinds_it_applies_to(capsys):
+    """Each entry says which template kinds it applies to; `perfxl rules` shows them as a
+    column in either language, and the catalogue can be asked for one kind's entries."""
+    import dataclasses
+
+    from perfxl.cli import main
+    from perfxl.findings import rule
+
+    assert all(r.kinds for r in catalogue())
+    assert {r.code for r in catalogue("dept")} == {r.code for r in catalogue() if "dept" in r.kinds}
+    assert catalogue("no-such-kind") == []
+    assert get_rule("B001").to_dict()["kinds"] == list(get_rule("B001").kinds)
+    with pytest.raises(ValueError, match="no template kind"):
+        rule("B999", "x", "error", "x", "x", "x", "x", "x", "x", kinds=())
+    shared = dataclasses.replace(get_rule("B001"), kinds=("dept", "project"))
+    assert shared("预算执行", "D6").rule is shared
+
+    for lang, head, shown in (("zh", "适用表", "部门整体"), ("en", "kinds", "department")):
+        with pytest.raises(SystemExit) as e:
+            main(["rules", "--lang", lang])
+        out = capsys.readouterr().out
+        assert e.value.code == 0 and head in out and shown in out
+    with pytest.raises(SystemExit):
+        main(["rules", "B001", "--lang", "en"])
+    assert "kinds: department" in capsys.readouterr().out
+
+
+def test_a_finding_keeps_its_entry_across_processes():
+    """A finding renders its message from the entry that made it, also after a batch
+    worker pickled it to the parent; the entry is no part of its identity."""
+    import pickle
+
+    f = get_rule("V005")("预算执行", "D6", actual="#DIV/0!")
+    back = pickle.loads(pickle.dumps(f))
+    assert back == f and back.rule == get_rule("V005")
+    assert back.message("zh") == f.message("zh") and "#DIV/0!" in back.message("en")

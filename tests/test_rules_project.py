@@ -191,12 +191,24 @@ def test_department_rules_do_not_run_on_a_form_and_project_rules_not_on_a_depart
 
 
 def test_rules_say_which_kinds_they_apply_to() -> None:
-    from perfxl.rules.registry import kinds_of
+    """A catalogue entry's kinds are those of the checks that emit it (`perfxl rules` shows them)."""
+    import perfxl.rules  # noqa: F401  (registers every check)
+    from perfxl.catalogue import catalogue, get_rule
+    from perfxl.rules.registry import CHECKS
 
-    assert kinds_of("J001") == ("project",)
-    assert kinds_of("B001") == ("dept",)
-    assert kinds_of("I009") == ("dept", "project")
-    assert kinds_of("F001") == ("dept", "project")
+    assert get_rule("J001").kinds == ("project",) and get_rule("B001").kinds == ("dept",)
+    assert get_rule("I009").kinds == ("dept", "project") and get_rule("F001").kinds == ("dept", "project")
+    emitted: dict[str, set[str]] = {}
+    for c in CHECKS:
+        for code in c.codes:
+            if c.scope == "unit":  # a batch check reads every kind's reports; its entries say which they concern
+                emitted.setdefault(code, set()).update(c.kinds)
+            else:
+                assert set(get_rule(code).kinds) <= set(c.kinds), code
+    for r in catalogue():
+        if r.code in emitted:
+            assert emitted[r.code] == set(r.kinds), r.code
+    assert {r.code for r in catalogue("project")} >= {"J001", "G003", "I001", "T003", "X004", "F024"}
 
 
 def _manifest() -> list[tuple[dict[str, Any], dict[str, Any]]]:

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from perfxl.findings import get_rule
+from perfxl.catalogue import get_rule
 from perfxl.summary import (
     FINDING_COLUMNS,
     SUMMARY_COLUMNS,

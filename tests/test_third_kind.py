@@ -49,16 +49,19 @@ J900: Any = None
 @pytest.fixture
 def training_kind(monkeypatch: pytest.MonkeyPatch) -> Iterator[Kind]:
     global J900
+    from perfxl import catalogue
+
     monkeypatch.setitem(KINDS, TRAINING.name, TRAINING)
     J900 = findings_mod.rule("J900", "training-total-differs", "error", "经费合计与明细不符", "total differs",
                              "经费合计 {actual} 不等于明细之和 {expected}。", "The total {actual} is not the sum, {expected}.",
-                             "合计应等于明细之和。", "合计 10，明细 9。")
+                             "合计应等于明细之和。", "合计 10，明细 9。", kinds=(TRAINING.name,))
+    entries = {**catalogue._entries(), "J900": J900}
+    monkeypatch.setattr(catalogue, "_entries", lambda: entries)
     registry.check("J900", kinds=(TRAINING.name,))(check_training_total)
     try:
         yield TRAINING
     finally:
         registry.CHECKS[:] = [c for c in registry.CHECKS if c.func is not check_training_total]
-        del findings_mod._RULES["J900"]
 
 
 def _workbook(path: Path) -> Path:

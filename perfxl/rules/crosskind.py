@@ -12,33 +12,17 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Iterable
 
-from perfxl.findings import Finding, rule
+from perfxl.codes.crosskind import X004, X005
+from perfxl.findings import Finding
 from perfxl.kinds import department_key
 from perfxl.model import Field, Unit
-from perfxl.rules.registry import RuleContext, check, number, text
+from perfxl.rules.registry import BOTH, RuleContext, check, number, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfxl.report import FileReport
 
 __all__ = ["X004", "X005", "check_cross_kind"]
 
-X004 = rule(
-    "X004", "projects-exceed-department", "warning",
-    "项目支出合计超过部门整体项目支出", "projects add up to more than the department's project spending",
-    "{department}各项目全年执行数合计 {actual} 万元，超过其部门整体自评表中项目支出全年执行数 {expected} 万元。",
-    "The projects of {department} spent {actual} 万元 in all, more than the {expected} 万元 of project spending in "
-    "its overall self-evaluation.",
-    "一个部门的各项目支出应包含在其部门整体支出的项目支出之中；超出说明有项目金额或部门数据填错。",
-    "示例县交通运输局三个项目合计执行 420 万元，部门整体表项目支出 380 万元。",
-)
-X005 = rule(
-    "X005", "project-without-department", "info",
-    "部门未报送部门整体自评表", "no overall self-evaluation from this department",
-    "本批次有{department}的项目支出自评表，但没有该部门的部门整体支出绩效自评表。",
-    "This batch holds project forms of {department} but no overall self-evaluation workbook from it.",
-    "项目自评与部门整体自评应一并报送；缺少部门整体表时无法核对项目支出合计。",
-    "示例县商务局只报了两个项目表。",
-)
 
 # How far the projects may pass the department's figure (万元): rounding in the forms.
 TOLERANCE = 0.005
@@ -49,7 +33,7 @@ def _spent(unit: Unit, key: str) -> Field | None:
     return row.actual if row is not None else None
 
 
-@check("X004", "X005", scope="batch")
+@check("X004", "X005", scope="batch", kinds=BOTH)
 def check_cross_kind(reports: list[FileReport], ctx: RuleContext) -> Iterable[tuple[FileReport, Finding]]:
     """The projects of each department (by 主管部门) against its 部门整体 workbook: their
     全年执行数 add up to at most its 项目支出 全年执行数 (X004, reported at that cell of the

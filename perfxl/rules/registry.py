@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping
 
 from perfxl.computed import Values, number_or_blank, values
-from perfxl.findings import Finding
+from perfxl.findings import BOTH_KINDS, Finding
 from perfxl.model import Field, Unit
 from perfxl.spec import TableSheet, split_addr
 
@@ -37,7 +37,6 @@ __all__ = [
     "CHECKS",
     "check",
     "BOTH",
-    "kinds_of",
     "sheet_of",
     "table_unread",
     "RuleContext",
@@ -86,16 +85,7 @@ def check(*codes: str, scope: Scope = "unit", kinds: tuple[str, ...] = ("dept",)
     return deco
 
 
-BOTH = ("dept", "project")
-
-
-def kinds_of(code: str) -> tuple[str, ...]:
-    """The kinds a code's checks apply to (as `perfxl rules` shows them); the reader's and
-    the batch's codes (no check of their own) apply to every kind."""
-    import perfxl.rules  # noqa: F401  (registers every check)
-
-    found = [k for c in CHECKS if code in c.codes for k in c.kinds]
-    return tuple(k for k in BOTH if k in found) or BOTH
+BOTH = BOTH_KINDS  # a check that reads both kinds
 
 
 def sheet_of(unit: Unit, sheet: str) -> str:

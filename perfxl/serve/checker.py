@@ -30,7 +30,7 @@ def check_upload(task: Task) -> FileResult:
     process, as the batch caps the children that parse xls and ods)."""
     global _capped
     if not _capped:
-        from perfxl.reader import _cap_memory
+        from perfxl.read.isolate import _cap_memory
 
         _cap_memory()
         _capped = True

@@ -17,7 +17,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from perfxl.findings import Severity, get_rule
+from perfxl.catalogue import get_rule
+from perfxl.findings import Severity
 from perfxl.spec import GRADES
 from perfxl.writeup import phrasing as ph
 

@@ -1,4 +1,4 @@
-"""Reading 项目支出绩效自评表 forms: one unit per form sheet, found by its labels.
+"""Reading forms (the 项目支出绩效自评表 kind): one unit per form sheet, found by its labels.
 
 :mod:`perfxl.formlocate` says where each block stands on a sheet; this module reads the
 cells it points at through the same cell reader as the 部门整体 kind (so an unreadable
@@ -28,9 +28,10 @@ from perfxl.spec_project import FormBlock, FormPage, TableBlock, TotalBlock
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfxl.kinds import Kind
-    from perfxl.reader import Book, _Reader
+    from perfxl.read.cells import _Reader
+    from perfxl.read.grids import Book
 
-__all__ = ["grids_and_merges", "read_forms", "NOT_FORM_SHEETS"]
+__all__ = ["read_forms", "NOT_FORM_SHEETS"]
 
 Grid = list[list[Any]]
 Range = tuple[tuple[int, int], tuple[int, int]]
@@ -42,35 +43,6 @@ NOT_FORM_SHEETS = frozenset({"填报说明", "_perfxl"})
 _NUMBERED = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
 # What the form leaves in rows nobody filled: '……', '...', '。。。'.
 _ELLIPSIS = frozenset({"……", "…", "...", "。。。", "......", "…………"})
-
-
-def grids_and_merges(path: Path, *, by_content: bool = False, max_rows: int | None = None,
-                     only: frozenset[str] | None = None) -> tuple[list[str], dict[str, Grid], dict[str, list[Range]] | None]:
-    """The grids the reader needs, in one pass over the workbook.
-
-    A workbook holding any sheet of ``only`` (the 部门整体 template's sheets) is read as
-    :func:`perfxl.reader.read_grids` reads it, those sheets alone, and merges are None.
-    Any other workbook may hold project forms on sheets of any name: every sheet is read,
-    with its merged ranges (a form's labels and values are merged cells)."""
-    from perfxl.reader import TooManyRows, _workbook
-
-    with _workbook(path, by_content) as wb:
-        names = list(wb.sheet_names)
-        dept = only is not None and any(n in only and n not in NOT_FORM_SHEETS for n in names)
-        grids: dict[str, Grid] = {}
-        merges: dict[str, list[Range]] | None = None if dept else {}
-        for name in names:
-            if dept and name not in only:  # type: ignore[operator]
-                continue
-            sheet = wb.get_sheet_by_name(name)
-            h = sheet.total_height or sheet.height
-            if max_rows is not None and h > max_rows:
-                raise TooManyRows(name, h)
-            grids[name] = sheet.to_python(skip_empty_area=False)
-            if merges is not None:
-                ranges = getattr(sheet, "merged_cell_ranges", None)
-                merges[name] = [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in ranges] if ranges is not None else None
-        return names, grids, merges
 
 
 def _has_unit(text: Any) -> bool:
@@ -88,8 +60,8 @@ def read_forms(book: Book, merges: dict[str, list[Range] | None], base: Unit, ma
     (:data:`perfxl.kinds.KINDS` with a ``page``); sheets that hold something but no form
     get an F024 note on the first unit; no form at all leaves ``base`` unreadable (F022)."""
     from perfxl.kinds import form_kinds
-    from perfxl.rules.file import F022
-    from perfxl.rules.project import F024
+    from perfxl.codes.file import F022
+    from perfxl.codes.project import F024
 
     units: list[Unit] = []
     skipped: list[Finding] = []
@@ -243,7 +215,7 @@ _IN_VALUE = frozenset({"direction", "unit"})
 def _form_row_class() -> type:
     """The department reader's row helper over a form row; a column the form lacks reads
     as absent with no cell (there is no template column to point at)."""
-    from perfxl.reader import _Row
+    from perfxl.read.indicators import _Row
 
     class FormRow(_Row):
         __slots__ = ()
@@ -260,7 +232,7 @@ def _form_row_class() -> type:
 
 
 def _indicators(rd: _Reader, sheet: str, t: TableHit) -> list[Indicator]:
-    from perfxl.reader import _indicator_values, _Levels
+    from perfxl.read.indicators import _indicator_values, _Levels
 
     grid = rd.book.grids[sheet]
     table = _FormTable(sheet, t)
