@@ -59,6 +59,7 @@ from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
+from perfxl.kinds import is_part
 from perfxl.errors import UsageError
 from perfxl.findings import Finding
 from perfxl.inputs import SPREADSHEET_SUFFIXES, NoWorkbook, discover, is_lock_file, write_marker
@@ -587,7 +588,7 @@ def _skeleton(row: SummaryRow) -> Any:
     from perfxl.model import Field, Row, Unit
     from perfxl.spec import PROFILE
 
-    project = row.kind == "project"
+    project = is_part(row.kind)
     sheet = row.sheet if project else PROFILE.name
     profile = {}
     for key, value in (("name", row.name), ("year", row.year), ("credit_code", row.credit_code),

@@ -19,8 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from perfxl.model import Unit
     from perfxl.rulebook import Rulebook
 
-__all__ = ["Kind", "KINDS", "DEPT_KIND", "PROJECT_KIND", "kind_of", "form_kinds", "by_template_id",
-           "department_key"]
+__all__ = ["Kind", "KINDS", "DEPT_KIND", "PROJECT_KIND", "kind_of", "form_kinds", "is_part", "wholes",
+           "by_template_id", "department_key"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,10 @@ class Kind:
     # A kind read form by form (any sheet, found by its labels): its page; None for a
     # workbook of fixed sheets (the 部门整体 kind: perfxl.spec.DEPT).
     page: FormPage | None = None
+    # The kind whose unit this kind's units are part of, matched by 主管部门 = its 单位名称:
+    # a project is part of its department.  The summary lists parts on their own sheet,
+    # grouped by that unit; the batch checks them against it (X004/X005).
+    part_of: str | None = None
 
     def weights(self, rulebook: Rulebook) -> dict[str, float]:
         return getattr(rulebook, self.weights_key)
@@ -52,12 +56,23 @@ class Kind:
 DEPT_KIND = Kind("dept", "部门整体支出绩效自评表", "overall expenditure self-evaluation", DEPT, "weights")
 PROJECT_KIND = Kind("project", "项目支出绩效自评表", "project expenditure self-evaluation", PROJECT,
                     "project_weights", frozenset({"V014", "V012"}), qualitative_completion=False,
-                    common_indicators=False, page=PROJECT_PAGE)
+                    common_indicators=False, page=PROJECT_PAGE, part_of="dept")
 KINDS: dict[str, Kind] = {k.name: k for k in (DEPT_KIND, PROJECT_KIND)}
 
 
 def kind_of(unit: Unit) -> Kind:
     return KINDS[unit.kind]
+
+
+def is_part(kind: str) -> bool:
+    """Whether units of ``kind`` are parts of another kind's units (projects of a department)."""
+    k = KINDS.get(kind)
+    return k is not None and k.part_of is not None
+
+
+def wholes() -> frozenset[str]:
+    """The kinds whose units have parts (the 部门整体 kind)."""
+    return frozenset(k.part_of for k in KINDS.values() if k.part_of is not None)
 
 
 def form_kinds() -> list[Kind]:

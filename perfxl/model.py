@@ -281,7 +281,7 @@ class Unit:
         """主管部门 of a project form (the unit's own name for a department), or None."""
         f = self.profile.get("department")
         if f is None:
-            return self.name if self.kind == "dept" else None
+            return self.name if self.form_sheet is None else None  # a department is its own
         return f.value if f.ok else None
 
     @property

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from perfxl import __version__
+from perfxl.kinds import is_part
 from perfxl.catalogue import get_rule
 from perfxl.findings import Finding, Severity
 from perfxl.inputs import Skipped
@@ -177,8 +178,8 @@ def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callab
     ordered_input = sorted(rows, key=lambda r: r.key)
     ranked = rank_rows(ordered_input)
     # 部门整体 units on the 汇总, 共性指标 and 图表 sheets; project forms on 项目 (perfxl.summary_projects).
-    depts = [r for r in ranked if r.kind != "project"]
-    projects = [r for r in ranked if r.kind == "project"]
+    depts = [r for r in ranked if not is_part(r.kind)]
+    projects = [r for r in ranked if is_part(r.kind)]
     targets = [outdir / SUMMARY_XLSX, outdir / SUMMARY_JSON, outdir / FINDINGS_CSV]
     with ExitStack() as stack:
         tmp_xlsx, tmp_json, tmp_csv = (stack.enter_context(atomic_path(t)) for t in targets)
@@ -244,7 +245,7 @@ def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callab
         if ws_projects is not None:
             write_projects_sheet(ws_projects, projects, depts, info, fm)
         _write_rules_sheet(ws_rules, stats, fm)
-        _write_common_sheet(ws_common, [r for r in ordered_input if r.kind != "project"], fm)
+        _write_common_sheet(ws_common, [r for r in ordered_input if not is_part(r.kind)], fm)
         _write_chart_sheet(wb, ws_chart, depts, fm)
         _write_notes_sheet(ws_note, ordered_input, info, fm)
         wb.close()
@@ -296,7 +297,7 @@ def _totals(rows: Sequence[SummaryRow]) -> dict[str, int]:
     return {
         "files": len({r.path for r in rows}),
         "units": len(rows),  # a workbook of several project forms is one file, several units
-        "projects": sum(1 for r in rows if r.kind == "project"),
+        "projects": sum(1 for r in rows if is_part(r.kind)),
         "passed": status.get(STATUS_OK, 0),
         "to_fix": status.get(STATUS_FIX, 0),
         "unreadable": status.get(STATUS_UNREADABLE, 0),

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
-from perfxl.kinds import department_key
+from perfxl.kinds import department_key, is_part
 from perfxl.layout import row_height, wrapped_lines
 from perfxl.safe import clean_text
 from perfxl.summary_rows import STATUS_UNREADABLE
@@ -108,9 +108,9 @@ def project_order(projects: Sequence[SummaryRow]) -> list[SummaryRow]:
 
 def rollup(rows: Sequence[SummaryRow]) -> list[DepartmentRollup]:
     """One line per department of the project forms among ``rows`` (in input order)."""
-    overall = {department_key(r.name) for r in rows if r.kind != "project" and r.status != STATUS_UNREADABLE}
+    overall = {department_key(r.name) for r in rows if not is_part(r.kind) and r.status != STATUS_UNREADABLE}
     out = []
-    for key, group in _group([r for r in rows if r.kind == "project"]).items():
+    for key, group in _group([r for r in rows if is_part(r.kind)]).items():
         readable = [r for r in group if r.status != STATUS_UNREADABLE]
         weighted = [(r.total, r.actual) for r in readable if r.total is not None and r.actual]
         money = sum(a for _t, a in weighted)

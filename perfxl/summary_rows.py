@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+from perfxl.kinds import KINDS, is_part
 from perfxl.findings import Finding, Severity
 from perfxl.inputs import Skipped
 from perfxl.safe import clean_text
@@ -102,7 +103,7 @@ class SummaryRow:
             f = unit.profile.get(key)
             if f is not None and f.cell:
                 row.cells[key] = f.cell
-        if unit.kind == "project":
+        if is_part(unit.kind):
             return _project_row(row, report)
         from perfxl.common import budget_amount, common_indicators
 
@@ -228,7 +229,8 @@ def rank_rows(rows: Sequence[SummaryRow]) -> list[SummaryRow]:
     share a rank (1, 2, 2, 4).  Unscored and unreadable units follow in input order,
     without a rank.
     """
-    return _rank([r for r in rows if r.kind != "project"]) + _rank([r for r in rows if r.kind == "project"])
+    kinds = [*KINDS, *(k for k in dict.fromkeys(r.kind for r in rows) if k not in KINDS)]
+    return [r for kind in kinds for r in _rank([x for x in rows if x.kind == kind])]
 
 
 def _rank(rows: Sequence[SummaryRow]) -> list[SummaryRow]:

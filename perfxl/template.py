@@ -112,8 +112,9 @@ def write_workbook(
     """
     import xlsxwriter
 
-    if kind != "dept":
-        return _KIND_WRITERS[kind](path, data, year=year, rulebook=rulebook, cached=cached)
+    other = _KIND_WRITERS.get(kind)  # a kind of its own writer; this one writes the 部门整体 workbook
+    if other is not None:
+        return other(path, data, year=year, rulebook=rulebook, cached=cached)
     rb = rulebook or default_rulebook()
     data = dict(data or {})
     _check_keys(data)

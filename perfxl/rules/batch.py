@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from perfxl.kinds import is_part
 from perfxl.codes.batch import X001, X002, X003
 from perfxl.findings import Finding
 from perfxl.i18n import Text
@@ -64,7 +65,7 @@ def check_batch(reports: list[FileReport], ctx: RuleContext) -> Iterable[tuple[F
     are of 部门整体 units only: the project forms of one department share its name and have
     no credit code."""
     units = _units(reports)
-    depts = [(r, u) for r, u in units if u.kind == "dept"]
+    depts = [(r, u) for r, u in units if not is_part(u.kind)]
     by_code: dict[str, list[FileReport]] = defaultdict(list)
     by_name: dict[str, list[FileReport]] = defaultdict(list)
     for r, u in depts:

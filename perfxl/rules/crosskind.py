@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from perfxl.codes.crosskind import X004, X005
 from perfxl.findings import Finding
-from perfxl.kinds import department_key
+from perfxl.kinds import department_key, is_part, wholes
 from perfxl.model import Field, Unit
 from perfxl.rules.registry import BOTH, RuleContext, check, number, text
 
@@ -45,11 +45,11 @@ def check_cross_kind(reports: list[FileReport], ctx: RuleContext) -> Iterable[tu
         u = r.unit
         if not r.readable or u is None or not u.readable:
             continue
-        if u.kind == "project":
+        if is_part(u.kind):
             name = text(u.profile.get("department"))
             if name and not ctx.rulebook.is_placeholder(name):
                 projects[department_key(name)].append(r)
-        elif u.kind == "dept":
+        elif u.kind in wholes():
             name = text(u.profile.get("name"))
             if name and not ctx.rulebook.is_placeholder(name):
                 depts[department_key(name)].append(r)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from perfxl.kinds import is_part
 from perfxl.safe import unique_names
 from perfxl.writeup.fields import COUNTY_FIELDS, UNIT_FIELDS
 from perfxl.writeup.render import COUNTY_TEMPLATE, UNIT_TEMPLATE, ReportTemplate
@@ -309,9 +310,9 @@ def write_batch_reports(outdir: str | os.PathLike[str], rows: Sequence[SummaryRo
     # The drafts and the county report's units are the 部门整体 units; project forms fill
     # the county report's 项目支出 section (their own 自评报告 is not drafted here).
     if not projects:
-        projects = [ProjectLine.of_row(r) for r in sorted(rows, key=lambda r: r.key) if r.kind == "project"
+        projects = [ProjectLine.of_row(r) for r in sorted(rows, key=lambda r: r.key) if is_part(r.kind)
                     and r.status != STATUS_UNREADABLE]
-    ordered = sorted((r for r in rows if r.kind != "project"), key=lambda r: r.key)
+    ordered = sorted((r for r in rows if not is_part(r.kind)), key=lambda r: r.key)
     readable = [r for r in ordered if r.status != STATUS_UNREADABLE]
     stems = unique_names([draft_stem(r.name, r.year, r.path) for r in readable], "")
     out.mkdir(parents=True, exist_ok=True)
