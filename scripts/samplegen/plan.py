@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dept import _DEPARTMENTS, COUNTY
+from .dept import _DEPARTMENTS, COUNTY, county_units
 
 from .catalogue import Project, projects_of
 from .national import variant_of
@@ -152,9 +152,13 @@ def build_plan(seed: int = 2023) -> list[PlannedFile]:
     for s in rng.sample(clean, 8):
         s.weak = True
     files: list[PlannedFile] = []
+    spent = _project_spending()
     for k in range(N_DEPARTMENTS):
         mine = [s for s in slots if s.dept == k]
-        forms = [_form(rng, s) for s in mine]
+        # The projects share out at most 90% of the department's own 项目支出 (X004 stays quiet).
+        shares = [rng.uniform(0.5, 1.0) for _ in mine]
+        room = spent.get(mine[0].department, 0.0) * rng.uniform(0.6, 0.9) if mine else 0.0
+        forms = [_form(rng, s, room * w / sum(shares) if room else None) for s, w in zip(mine, shares)]
         if k not in national_depts:
             files += [PlannedFile("", "xlsx", "perfxl", [f]) for f in forms]
             continue
@@ -177,11 +181,17 @@ def build_plan(seed: int = 2023) -> list[PlannedFile]:
     return files
 
 
-def _form(rng: random.Random, slot: _Slot) -> PlannedForm:
+def _project_spending() -> dict[str, float]:
+    """Each department's 项目支出 全年执行数 in its 部门整体 sample (samplegen.dept)."""
+    return {d["profile"]["name"]: d["budget"]["project"]["actual"] for _f, d, _m in county_units()}
+
+
+def _form(rng: random.Random, slot: _Slot, cap: float | None = None) -> PlannedForm:
     v = variant_of("national" if slot.variant == PERFXL_VARIANT else slot.variant)
     sources = ("current", "carryover", "special", "own") if v.money == "sichuan" else ("current", "carryover", "other")
     data, mistakes = make_form(rng, department=slot.department, project=slot.project, year=YEAR,
-                               sources=sources, tags=slot.tags, weight_column=v.weight_column, weak=slot.weak)
+                               sources=sources, tags=slot.tags, weight_column=v.weight_column, weak=slot.weak,
+                               cap=cap)
     return PlannedForm("项目支出绩效自评表", slot.department, slot.project.name, slot.variant, data, mistakes)
 
 

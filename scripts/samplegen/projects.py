@@ -88,9 +88,11 @@ def _text(sign: str, value: float, unit: str) -> str:
 # --------------------------------------------------------------------------- a clean form
 
 
-def _budget(rng: random.Random, sources: Sequence[str]) -> dict[str, dict[str, float]]:
+def _budget(rng: random.Random, sources: Sequence[str], cap: float | None = None) -> dict[str, dict[str, float]]:
+    """The 项目资金 rows; with ``cap`` (the project's share of its department's 项目支出)
+    the full-year budget stays within it, so a department's projects fit its own figure."""
     scale = rng.choice((rng.uniform(8, 80), rng.uniform(80, 500), rng.uniform(80, 500), rng.uniform(500, 2400)))
-    adjusted = round(scale, 2)
+    adjusted = round(scale if cap is None else cap * rng.uniform(0.85, 1.0), 2)
     rows: dict[str, dict[str, float]] = {}
     extra = [k for k in sources if k != "current" and rng.random() < (0.35 if k == "carryover" else 0.3)]
     left = adjusted
@@ -353,7 +355,7 @@ _LATE_TAGS = ("proj-total-score-off", "proj-required-blank", "proj-goal-result-b
 def make_form(rng: random.Random, *, department: str, project: Project, year: int = 2023,
               sources: Sequence[str] = ("current", "carryover", "other"), tags: Sequence[str] = (),
               implementer: str | None = None, weight_column: bool = True,
-              weak: bool = False) -> tuple[dict[str, Any], list[Mistake]]:
+              weak: bool = False, cap: float | None = None) -> tuple[dict[str, Any], list[Mistake]]:
     """One project form, consistent by the national rules, with ``tags`` planted.
 
     ``sources`` are the money rows under 年度资金总额 (Sichuan's copies add 财政专户管理资金
@@ -362,7 +364,7 @@ def make_form(rng: random.Random, *, department: str, project: Project, year: in
     planted mistakes."""
     form: dict[str, Any] = {"year": year, "name": project.name, "department": department,
                             "implementer": implementer or department}
-    form["budget"] = _budget(rng, sources)
+    form["budget"] = _budget(rng, sources, cap)
     form["indicators"] = _indicators(rng, project, form["budget"])
     mistakes = []
     for tag in tags:
