@@ -295,3 +295,21 @@ def test_cli_writes_the_blank_project_form_and_checks_it(tmp_path: Path, monkeyp
     assert rc == 2 and "nosuch" in err
     rc, _out, err = run(monkeypatch, capsys, "template", "--kind", "project", "-o", "x.xls")
     assert rc == 2 and ".xlsx" in err and not (tmp_path / "x.xls").exists()
+
+
+def test_the_annotated_copy_of_several_forms_marks_each_and_scores_each(tmp_path: Path) -> None:
+    from perfxl.annotate import SCORE_SHEET, annotate
+    from perfxl.check import check_file_units
+
+    other = copy.deepcopy(CLEAN)
+    other["name"] = "桥梁检测"
+    _set(other, "budget.total.actual", 0)
+    path = write_project_workbook(tmp_path / "two.xlsx", [copy.deepcopy(CLEAN), other], sheet_names=["项目1", "项目2"])
+    reports = check_file_units(path, CheckOptions(default_rulebook()))
+    j001 = next(f for f in reports[1].findings if f.code == "J001")
+    wb = openpyxl.load_workbook(annotate(reports[0], tmp_path / "out.xlsx", others=reports[1:]))
+    assert "J001" in wb["项目2"][j001.cell].comment.text
+    heads = [c.value for c in wb[SCORE_SHEET]["A"] if isinstance(c.value, str)]
+    assert "农村公路养护工程（工作表：项目1）" in heads and "桥梁检测（工作表：项目2）" in heads
+    places = [c.value for c in wb[SCORE_SHEET]["E"] if isinstance(c.value, str) and "!" in c.value]
+    assert any(p.startswith("项目1!") for p in places) and any(p.startswith("项目2!") for p in places)
