@@ -14,7 +14,9 @@ cell right of the label before the next label.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -40,7 +42,11 @@ def label_key(text: Any) -> str:
     colon, enumerator or ``*``; brackets half-width."""
     if not isinstance(text, str) or not text or len(text) > _MAX_LABEL * 2:
         return ""
-    return norm_label(text)
+    return _norm(text)
+
+
+# Every cell of every form is looked at, and forms repeat their labels: each text once.
+_norm = functools.lru_cache(maxsize=16384)(norm_label)
 
 
 class Merges:
@@ -167,18 +173,22 @@ def find_year(grid: Grid, rows: int = 8) -> tuple[int, int, int, str] | None:
 
 def _header(sh: _Sheet, block: TableBlock, aliases: Aliases, after: int = 0,
             before: int | None = None) -> TableHit | None:
-    """The row holding most of the block's key columns (at least ``min_keys``)."""
+    """The row holding most of the block's key columns (at least ``min_keys``); the first
+    such row when several tie.  Looked up in the sheet's label index, not cell by cell."""
     keymap = _key_map(block, aliases)
     keys = set(block.key_columns)
-    best: tuple[int, int] | None = None
     stop = len(sh.grid) if before is None else before
-    for r in range(after, stop):
-        n = len({keymap[k] for (rr, _c), k in ((rc, sh.keys.get(rc)) for rc in ((r, c) for c in range(sh.width(r))))
-                 if k and keymap.get(k) in keys})
+    per_row: dict[int, set[str]] = defaultdict(set)
+    for label, key in keymap.items():
+        if key in keys:
+            for r, _c in sh.index.get(label, ()):
+                if after <= r < stop:
+                    per_row[r].add(key)
+    best: tuple[int, int] | None = None
+    for r in sorted(per_row):
+        n = len(per_row[r])
         if n >= block.min_keys and (best is None or n > best[1]):
             best = (r, n)
-            if n == len(keys):
-                break
     if best is None:
         return None
     r = best[0]
