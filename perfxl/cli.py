@@ -364,7 +364,10 @@ def batch(
 def _say_reports(result: Any, each: bool = True) -> None:
     """What `report` (each draft) and `batch --reports` (a count) wrote, and what not."""
     for d in result.drafts:
-        if d.path is None:
+        if d.not_drafted:  # a project form: named once by `report`, silently left out of the batch's count
+            if each:
+                _say(str(d.problem), getattr(d.problem, "en", str(d.problem)), err=True)
+        elif d.path is None:
             if each or d.status != "无法读取":  # the batch lists unreadable files already
                 _say(f"未生成报告草稿 {d.source}：{d.problem}", f"no draft for {d.source}: {d.problem}", err=True)
         elif not each:

@@ -313,3 +313,13 @@ def test_the_annotated_copy_of_several_forms_marks_each_and_scores_each(tmp_path
     assert "农村公路养护工程（工作表：项目1）" in heads and "桥梁检测（工作表：项目2）" in heads
     places = [c.value for c in wb[SCORE_SHEET]["E"] if isinstance(c.value, str) and "!" in c.value]
     assert any(p.startswith("项目1!") for p in places) and any(p.startswith("项目2!") for p in places)
+
+
+def test_report_names_a_project_form_it_writes_no_draft_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from _cli import run
+
+    form = _write(tmp_path, copy.deepcopy(CLEAN))
+    rc, _out, err = run(monkeypatch, capsys, "report", form, "-o", tmp_path / "out")
+    assert rc == 0 and "不单独生成自评报告草稿" in err and "p.xlsx › 项目支出绩效自评表" in err
+    assert not list((tmp_path / "out").glob("*.docx"))

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from perfxl.i18n import Text
 from perfxl.kinds import is_part
 from perfxl.safe import unique_names
 from perfxl.writeup.fields import COUNTY_FIELDS, UNIT_FIELDS
@@ -83,6 +84,7 @@ class DraftResult:
     errors: int = 0
     warnings: int = 0
     problem: str = ""  # why there is no draft (or no PDF)
+    not_drafted: bool = False  # a form that gets no draft of its own (a project: its department's report covers it)
 
 
 @dataclass
@@ -105,7 +107,7 @@ class ReportsResult:
     def exit_code(self) -> int:
         """0 every draft from a clean workbook; 1 a workbook has errors (its draft lists
         them first); 2 a workbook could not be read or its draft not written."""
-        if any(d.path is None for d in self.drafts):
+        if any(d.path is None and not d.not_drafted for d in self.drafts):
             return 2
         return 1 if any(d.errors for d in self.drafts) else 0
 
@@ -203,7 +205,7 @@ def write_reports(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.Pat
     rulebook = options.rulebook or default_rulebook()
     report = check_files(files, CheckOptions(rulebook))
     result = ReportsResult(out)
-    readable = [fr for fr in report.files if fr.readable and fr.unit is not None]
+    readable = [fr for fr in report.files if fr.readable and fr.unit is not None and not is_part(fr.kind)]
     stems = iter(unique_names([draft_stem(fr.unit_name, fr.unit.year if fr.unit else None, fr.path)
                                for fr in readable], ""))
     out.mkdir(parents=True, exist_ok=True)
@@ -217,6 +219,12 @@ def write_reports(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.Pat
                 from perfxl.summary import first_error
 
                 d.problem = first_error(fr.findings)
+                continue
+            if is_part(fr.kind):  # the 自评报告 is a department's; its projects appear in it and in the county report
+                d.not_drafted = True
+                d.problem = Text(f"{fr.where}：项目支出绩效自评表不单独生成自评报告草稿（只为部门整体支出绩效自评表生成）",
+                                 f"{fr.where}: a project form gets no draft of its own (drafts are written for the "
+                                 f"overall self-evaluation workbooks)")
                 continue
             dest = staging / f"{next(stems)}.docx"
             try:
