@@ -396,8 +396,12 @@ def _mp_context() -> Any:
         # as the progress bar's, are copied), and the heavy imports are done once there.
         ctx = mp.get_context("forkserver")
         # Not pandas: no worker code imports it, and preloading it cost ~0.7 s of CPU per
-        # batch and ~30 MB of every worker's peak RSS (scripts/bench.py).
-        ctx.set_forkserver_preload(["perfxl.batch", "perfxl.check", "perfxl.annotate", "openpyxl"])
+        # batch and ~30 MB of every worker's peak RSS (scripts/bench.py).  The modules
+        # check_file imports on its first call (the reader, the rules, scoring) are
+        # preloaded too: a worker is replaced every _TASKS_PER_WORKER files, and each new
+        # one otherwise imported them again on its first file.
+        ctx.set_forkserver_preload(["perfxl.batch", "perfxl.check", "perfxl.annotate", "openpyxl",
+                                    "perfxl.reader", "perfxl.rules", "perfxl.score"])
         return ctx
     return mp.get_context("spawn")
 
