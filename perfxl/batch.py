@@ -265,6 +265,9 @@ def _call(fn: Callable[[Task], FileResult], task: Task) -> FileResult:
 
 def _worker_main(conn: Any, fn: Callable[[Task], FileResult]) -> None:
     """A worker process: receive tasks, send results, until told to stop (None)."""
+    from perfxl.gctune import tune
+
+    tune(freeze=True)  # its imports live as long as it does (see perfxl.gctune)
     # The parent handles Ctrl-C and terminates workers; a worker must not die of it
     # half-way through writing a copy.
     with contextlib.suppress(ValueError, OSError):
