@@ -287,6 +287,9 @@ def _call(fn: Callable[[Task], FileResult], task: Task) -> FileResult:
 
 def _worker_main(conn: Any, fn: Callable[[Task], FileResult]) -> None:
     """A worker process: receive tasks, send results, until told to stop (None)."""
+    from perfxl.gctune import tune
+
+    tune(freeze=True)  # its imports live as long as it does (see perfxl.gctune)
     # The parent handles Ctrl-C and terminates workers; a worker must not die of it
     # half-way through writing a copy.
     with contextlib.suppress(ValueError, OSError):
@@ -418,8 +421,12 @@ def _mp_context() -> Any:
         # as the progress bar's, are copied), and the heavy imports are done once there.
         ctx = mp.get_context("forkserver")
         # Not pandas: no worker code imports it, and preloading it cost ~0.7 s of CPU per
-        # batch and ~30 MB of every worker's peak RSS (scripts/bench.py).
-        ctx.set_forkserver_preload(["perfxl.batch", "perfxl.check", "perfxl.annotate", "openpyxl"])
+        # batch and ~30 MB of every worker's peak RSS (scripts/bench.py).  The modules
+        # check_file imports on its first call (the reader, the rules, scoring) are
+        # preloaded too: a worker is replaced every _TASKS_PER_WORKER files, and each new
+        # one otherwise imported them again on its first file.
+        ctx.set_forkserver_preload(["perfxl.batch", "perfxl.check", "perfxl.annotate", "openpyxl",
+                                    "perfxl.read.unit", "perfxl.rules", "perfxl.score"])
         return ctx
     return mp.get_context("spawn")
 

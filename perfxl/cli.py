@@ -473,6 +473,9 @@ def serve(
 
 def main(argv: Optional[List[str]] = None) -> None:
     """Entry point: run the app, mapping library errors to exit code 2."""
+    from perfxl.gctune import tune
+
+    tune()  # this process is perfxl's own (see perfxl.gctune)
     args = list(sys.argv[1:] if argv is None else argv)
     _state["lang"], _state["debug"] = lang_of(args), debug_of(args)
     en = _state["lang"] == "en"

@@ -103,17 +103,49 @@ def _sev(f: Finding, lang: str) -> str:
     return _SEV_EN[f.severity] if lang == "en" else f.severity.zh
 
 
-def render_file(fr: FileReport, con: Console, lang: str = "zh", strict: bool = False) -> None:
-    """One file: a heading, a table per sheet (cell, code, severity, message), the verdict."""
+def _plain(con: Console) -> bool:
+    """Whether rich would write a line of text to ``con`` unchanged: no colours or styles
+    (output that is not a terminal, or a terminal rich colours nothing), not recording, not a legacy Windows
+    console.  Then :func:`_line` writes it itself: rich's per-line work (measuring,
+    wrapping, asking the environment for the console size) was a tenth of
+    ``perfxl check`` over a folder of clean workbooks (scripts/bench.py)."""
+    return con.color_system is None and not con.legacy_windows and not con.record and not con.is_jupyter
+
+
+def _line(con: Console, text: str, style: str, plain: bool, width: int) -> None:
+    """One line, as ``con.print(Text(text, style=style))`` prints it (an empty one as
+    ``con.print()``).  When ``plain`` (:func:`_plain`) and the line is printable and
+    narrower than ``width``, rich would neither restyle, strip nor wrap it, so it is
+    written directly."""
+    if plain and text.isprintable():
+        from rich.cells import cell_len
+
+        if cell_len(text) < width:
+            con.file.write(text + "\n")
+            return
+    if not text:
+        con.print()
+        return
+    from rich.text import Text
+
+    con.print(Text(text, style=style))
+
+
+def render_file(fr: FileReport, con: Console, lang: str = "zh", strict: bool = False,
+                plain: bool | None = None, width: int | None = None) -> None:
+    """One file: a heading, a table per sheet (cell, code, severity, message), the verdict.
+    ``plain`` and ``width`` are :func:`_plain` and the console's width, when the caller
+    already knows them."""
     from rich.table import Table
     from rich.text import Text
 
+    if plain is None:
+        plain = _plain(con)
+    if width is None:
+        width = con.width
     en = lang == "en"
     name = fr.unit_name
-    head = Text(fr.where, style="bold")
-    if name:
-        head.append(f"  {name}")
-    con.print(head)
+    _line(con, f"{fr.where}  {name}" if name else fr.where, "bold", plain, width)
     by_sheet: dict[str | None, list[Finding]] = {}
     for f in fr.findings:
         by_sheet.setdefault(f.sheet, []).append(f)
@@ -128,22 +160,21 @@ def render_file(fr: FileReport, con: Console, lang: str = "zh", strict: bool = F
             table.add_row(f.cell or "", f.code, Text(_sev(f, lang), style=_STYLE[f.severity]), f.message(lang))
         con.print(table)
     style = "bold red" if (not fr.readable or fr.failed(strict)) else "bold green"
-    con.print(Text(verdict(fr, lang, strict), style=style))
+    _line(con, verdict(fr, lang, strict), style, plain, width)
 
 
 def render_report(report: Report, lang: str = "zh", strict: bool = False, file: IO[str] | None = None) -> None:
     """Every file of the report, in order, separated by a blank line; the totals after
     several files."""
     con = console(file)
+    plain, width = _plain(con), con.width
     for i, fr in enumerate(report.files):
         if i:
-            con.print()
-        render_file(fr, con, lang, strict)
+            _line(con, "", "", plain, width)
+        render_file(fr, con, lang, strict, plain, width)
     if len(report.files) > 1:
-        from rich.text import Text
-
-        con.print()
-        con.print(Text(totals_line(report, lang), style="bold"))
+        _line(con, "", "", plain, width)
+        _line(con, totals_line(report, lang), "bold", plain, width)
 
 
 def render_rules(rules: Iterable[Rule], file: IO[str] | None = None, lang: str = "zh") -> None:

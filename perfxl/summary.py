@@ -230,8 +230,7 @@ def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callab
                 unit = row.to_dict()
                 unit["score"] = d.score
                 unit["findings"] = [{**f.to_dict(), "title": rec["title"]} for f, rec in zip(d.findings, records)]
-                jf.write(("\n    " if i == 0 else ",\n    ") + json.dumps(_finite(unit), ensure_ascii=False,
-                                                                        default=str, allow_nan=False))
+                jf.write(("\n    " if i == 0 else ",\n    ") + _unit_json(unit))
             jf.write("\n  ],\n" if ordered_input else "],\n")
             stats = _rule_stats(code_units, code_count, code_sev)
             jf.write('  "rules": ' + json.dumps(stats, ensure_ascii=False) + "\n}\n")
@@ -275,6 +274,15 @@ def _forward_slash_links(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for info, data in out:
             z.writestr(info, data)
+
+
+def _unit_json(unit: dict[str, Any]) -> str:
+    """One unit of summary.json.  Walking every value for a NaN (:func:`_finite`) cost
+    more than the encoding itself, so it is done only for a unit that has one."""
+    try:
+        return json.dumps(unit, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:  # a NaN or an infinity somewhere: JSON has no such numbers
+        return json.dumps(_finite(unit), ensure_ascii=False, default=str, allow_nan=False)
 
 
 def _finite(obj: Any) -> Any:
