@@ -22,6 +22,7 @@ __all__ = [
     "ScoreRow",
     "Row",
     "Unit",
+    "unread_key",
 ]
 
 # How a field was read:
@@ -223,6 +224,12 @@ class Row:
         if name.startswith("__") or name in ("key", "label", "row", "cells"):
             raise AttributeError(name)
         return self.amount(name)
+
+
+def unread_key(sheet: str, model: str) -> str:
+    """How a form's table that could not be located is noted in ``Unit.unread``: the form
+    sheet and the Unit attribute the table fills (one sheet holds several tables)."""
+    return f"{sheet}#{model}"
 
 
 @dataclass(slots=True)

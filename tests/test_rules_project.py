@@ -323,3 +323,21 @@ def test_report_names_a_project_form_it_writes_no_draft_for(tmp_path: Path, monk
     rc, _out, err = run(monkeypatch, capsys, "report", form, "-o", tmp_path / "out")
     assert rc == 0 and "不单独生成自评报告草稿" in err and "p.xlsx › 项目支出绩效自评表" in err
     assert not list((tmp_path / "out").glob("*.docx"))
+
+
+def test_a_form_without_its_funds_table_says_so_once_and_checks_the_rest(tmp_path: Path) -> None:
+    def no_funds(wb: Any) -> None:
+        ws = wb[SHEET]
+        header = _find(ws, "年初预算数").row
+        for c in ws[header]:
+            if c.__class__.__name__ != "MergedCell":
+                c.value = None  # the money table's header is gone: the table cannot be located
+
+    form = copy.deepcopy(CLEAN)
+    _set(form, "goals.0.result", "略")  # a mistake in another part is still found
+    found = _findings(_edit(_write(tmp_path, form), no_funds))
+    f025 = [f for f in found if f.code == "F025"]
+    assert len(f025) == 1 and "项目资金" in f025[0].message()
+    codes = {f.code for f in found}
+    assert "G003" in codes and not {c for c in codes if c.startswith("J00")}
+    assert "F025" not in _codes(_write(tmp_path, copy.deepcopy(CLEAN), "ok.xlsx"))

@@ -270,6 +270,9 @@ WHY_EN: dict[str, tuple[str, str]] = {
     "X003": ("A batch evaluates one year; another year usually means last year's workbook or a mistyped "
              "year.",
              "A workbook of 2022 in the batch of 2023."),
+    "F025": ("Funds, goals and indicators are the three parts of the national form; without one, its checks and "
+             "its part of the score cannot be done.",
+             "A form with its indicator table but no funds table (initial budget, full-year budget, spending)."),
     "J001": ("Published project forms often leave the total row at 0 while the sources hold money; the rate, "
              "the score and the county totals are all computed from the total row.",
              "Total spending 0, the current-year appropriation 86.40."),

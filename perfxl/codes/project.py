@@ -7,7 +7,7 @@ from perfxl.findings import BOTH_KINDS, rule
 
 PROJECT = ("project",)
 
-__all__ = ["F024", "J001", "J002", "J003", "J004", "J005", "J006", "J007", "J008", "J009", "I017"]
+__all__ = ["F024", "F025", "J001", "J002", "J003", "J004", "J005", "J006", "J007", "J008", "J009", "I017"]
 
 F024 = rule(
     "F024", "sheet-not-a-form", "info",
@@ -16,6 +16,15 @@ F024 = rule(
     "Sheet “{sheet_name}” is not a project self-evaluation form (no money table, no indicator table); it was not read.",
     "封面、填表说明、附件目录等工作表不含自评数据；列出来是为了让审核人员知道这一页没有被读取。",
     "工作簿第一页是封面“2023年度项目支出绩效自评报告”。",
+    kinds=BOTH_KINDS,
+)
+F025 = rule(
+    "F025", "form-table-missing", "error",
+    "表中缺少一张表", "a table of the form is missing",
+    "表中找不到“{block}”（应有表头：{labels}），这部分无法校验和评分。",
+    "The form has no “{block}” table (its header: {labels_en}); that part cannot be checked or scored.",
+    "项目资金、年度总体目标和绩效指标是国家表样的三个部分；缺一部分，对应的校验和评分都无从进行。",
+    "表中只有绩效指标，没有项目资金（年初预算数、全年预算数、全年执行数）。",
     kinds=BOTH_KINDS,
 )
 J001 = rule(

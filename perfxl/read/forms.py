@@ -19,9 +19,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from perfxl.codes.project import F025
 from perfxl.findings import Finding, Text
 from perfxl.formlocate import FormHit, TableHit, is_form, locate_form
-from perfxl.model import Field, Goal, Indicator, Row, ScoreRow, Unit
+from perfxl.model import Field, Goal, Indicator, Row, ScoreRow, Unit, unread_key
 from perfxl.numbers import DASHES, fold, parse_value
 from perfxl.spec import QUALITATIVE, addr
 from perfxl.spec_project import FormBlock, FormPage, TableBlock, TotalBlock
@@ -114,14 +115,17 @@ def _build(rd: _Reader, hit: FormHit, unit: Unit, page: FormPage) -> None:
     for block in page.blocks:
         if isinstance(block, FormBlock):
             _fields(rd, hit, block, unit)
-        elif isinstance(block, TableBlock) and block.rows:
-            t = hit.table(block.role)
-            if t is None:
-                unit.unread.add(sheet)
-            getattr(unit, block.model).update(_fixed(rd, sheet, block, t))
         elif isinstance(block, TableBlock):
             t = hit.table(block.role)
-            setattr(unit, block.model, _FREE[block.model](rd, sheet, t) if t is not None else [])
+            if t is None:  # its cells are unknown, not empty: the rules over it stay quiet
+                unit.unread.add(unread_key(sheet, block.model))
+                rd.findings.append(F025(sheet, None, block=block.title,
+                                        labels="、".join(c.label for c in block.columns if c.key in block.key_columns),
+                                        labels_en=", ".join(c.label for c in block.columns if c.key in block.key_columns)))
+            if block.rows:
+                getattr(unit, block.model).update(_fixed(rd, sheet, block, t))
+            else:
+                setattr(unit, block.model, _FREE[block.model](rd, sheet, t) if t is not None else [])
         elif isinstance(block, TotalBlock):
             t = hit.table(block.of)
             if hit.total is not None and t is not None:

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping
 
 from perfxl.computed import Values, number_or_blank, values
 from perfxl.findings import BOTH_KINDS, Finding
-from perfxl.model import Field, Unit
-from perfxl.spec import TableSheet, split_addr
+from perfxl.model import Field, Unit, unread_key
+from perfxl.spec import DEPT, TableSheet, split_addr
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfxl.rulebook import Rulebook
@@ -97,8 +97,8 @@ def sheet_of(unit: Unit, sheet: str) -> str:
 def table_unread(unit: Unit, sheet: str) -> bool:
     """Whether a table could not be read (its sheet or header missing): its cells are
     unknown and the reader's F013/F016 says so."""
-    if unit.form_sheet is not None:
-        return unit.form_sheet in unit.unread
+    if unit.form_sheet is not None:  # one sheet, several tables: the one that fills the same model
+        return unread_key(unit.form_sheet, DEPT.table(sheet).model) in unit.unread
     return sheet in unit.unread or (sheet not in unit.sheets and bool(unit.sheets))
 
 
