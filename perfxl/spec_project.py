@@ -115,6 +115,8 @@ PROJECT_FIELDS = FormBlock(
     ),
 )
 
+_TOTAL_ONLY = ("weight", "rate", "score")
+
 MONEY = TableBlock(
     role="budget",
     title="项目资金（万元）",
@@ -132,12 +134,13 @@ MONEY = TableBlock(
     rows=(
         RowSpec("total", "年度资金总额", parts=("current", "carryover", "other", "special", "own"),
                 label_en="Total funds"),
-        RowSpec("current", "其中：当年财政拨款", indent=1, label_en="Current-year appropriation"),
-        RowSpec("carryover", "上年结转资金", indent=1, label_en="Carried over from last year"),
-        RowSpec("other", "其他资金", indent=1, label_en="Other funds"),
+        # A source row has amounts only: 分值, 执行率 and 得分 are the total's ('—' on the form).
+        RowSpec("current", "其中：当年财政拨款", indent=1, label_en="Current-year appropriation", na=_TOTAL_ONLY),
+        RowSpec("carryover", "上年结转资金", indent=1, label_en="Carried over from last year", na=_TOTAL_ONLY),
+        RowSpec("other", "其他资金", indent=1, label_en="Other funds", na=_TOTAL_ONLY),
         # Rows of others' copies (Sichuan): sources of their own, summed into the total.
-        RowSpec("special", "财政专户管理资金", indent=1, label_en="Special-account funds"),
-        RowSpec("own", "单位资金", indent=1, label_en="The unit's own funds"),
+        RowSpec("special", "财政专户管理资金", indent=1, label_en="Special-account funds", na=_TOTAL_ONLY),
+        RowSpec("own", "单位资金", indent=1, label_en="The unit's own funds", na=_TOTAL_ONLY),
     ),
     balances=(("total", ("current", "carryover", "other", "special", "own")),),
     key_columns=("initial", "adjusted", "actual", "rate"),

@@ -163,7 +163,7 @@ def _fixed(rd: _Reader, sheet: str, block: TableBlock, t: TableHit | None) -> di
             if col.kind == "label":
                 continue
             c = t.col(col.key) if t is not None else None
-            if r is None and t is not None:
+            if (r is None and t is not None) or col.key in spec.na:
                 cells[col.key] = Field(None, sheet, None, None, "blank")
             elif r is None or c is None:
                 cells[col.key] = Field.absent(sheet, None)
@@ -256,9 +256,12 @@ def _indicators(rd: _Reader, sheet: str, t: TableHit) -> list[Indicator]:
             levels.see(l1, l2)  # the top of a merged 一级/二级 block
             continue
         name = _name(row.read("name", "text"))
-        weight, self_score = row.read("weight", "number"), row.read("self_score", "number")
-        if weight.blank and self_score.blank and _not_an_indicator(name):
+        # Told from the grid, before its cells are read: a blank number cell costs a look
+        # into the sheet's XML (it might be a formula), and these rows are many.
+        scored = any(c is not None and _plain(grid[r], c) is not None for c in (t.col("weight"), t.col("self_score")))
+        if not scored and _not_an_indicator(name):
             continue  # a row the form offers and nobody filled, or a breakdown of the row above
+        weight, self_score = row.read("weight", "number"), row.read("self_score", "number")
         l1, inh1, l2, inh2 = levels.resolve(l1, l2)
         direction, unit, target, actual, percent = _indicator_values(row)
         if direction.status in ("blank", "missing") and target.ok:
