@@ -33,7 +33,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from perfxl.findings import Finding, Severity, get_rule
+from perfxl.catalogue import get_rule
+from perfxl.findings import Finding, Severity
 from perfxl.layout import FOOTER, column_width, is_landscape, row_height, text_width, wrapped_lines
 from perfxl.safe import atomic_path, set_text, set_value
 from perfxl.spec import DEPT, INDICATORS, LEVELS, TableSheet, col_letter, split_addr
@@ -123,17 +124,19 @@ def comment_size(text: str) -> tuple[int, int]:
 
 
 def annotate(report: FileReport, dest: str | Path, *, rulebook: Rulebook | None = None,
-             extra: Iterable[Finding] = ()) -> Path:
+             extra: Iterable[Finding] = (), others: Sequence[FileReport] = ()) -> Path:
     """Write the annotated copy of ``report``'s file to ``dest`` (an ``.xlsx``), atomically.
 
     ``extra`` adds findings made outside the file's own check (batch-level codes).
+    ``others`` are the reports of the file's other units (a workbook of several project
+    forms): the copy marks every form sheet, and its first page lists every finding.
     Raises :class:`ValueError` for a file the reader refused, :class:`AnnotateError`
     when the copy cannot be made.  The original is only read.
     """
     unit = report.unit
     if not report.readable or (unit is not None and not unit.readable):
         raise ValueError(f"{report.path}: refused by the reader; no annotated copy is made of it")
-    findings = [*report.findings, *extra]
+    findings = [*report.findings, *(f for o in others for f in o.findings), *extra]
     src = Path(report.path)
     try:
         wb, values_only = _open(src, rulebook)
@@ -144,8 +147,9 @@ def annotate(report: FileReport, dest: str | Path, *, rulebook: Rulebook | None 
 
     st = _Styles(wb)
     marked = _mark_cells(wb, findings, st)
-    score_sheet = _score_sheet(wb, st, report.score, rulebook)
-    _findings_sheet(wb, st, report, findings, marked, values_only, score_sheet)
+    units = [report, *others]
+    score_sheet = _score_sheet(wb, st, [(_unit_label(u), u.score) for u in units], rulebook)
+    _findings_sheet(wb, st, report, findings, marked, values_only, score_sheet, len(others) + 1)
     _focus_first_sheet(wb)
     _print_setup(wb)
     # openpyxl drops the cached values of formulas: make the reader's program recompute.
@@ -469,18 +473,20 @@ def _legend(ws: Worksheet, st: _Styles, row: int) -> None:
 
 
 def _findings_sheet(wb: Workbook, st: _Styles, report: FileReport, findings: Sequence[Finding],
-                    marked: set[tuple[str, str]], values_only: bool, score_sheet: str) -> None:
+                    marked: set[tuple[str, str]], values_only: bool, score_sheet: str, forms: int = 1) -> None:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws = _new_sheet(wb, FINDINGS_SHEET, 0, 5)
     name = report.unit_name or Path(report.path).name
+    if forms > 1:
+        name = f"{Path(report.path).name}（{forms} 张项目支出绩效自评表）"
     errors = sum(1 for f in findings if f.severity == Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
     infos = len(findings) - errors - warnings
     status = "需修改" if errors else "通过"
     _title(ws, st, f"校验结果 — {name}", f"错误 {errors} 个（必须修改），警告 {warnings} 个（需说明原因），提示 {infos} 个；"
                                      f"结论：{status}。点击“单元格”一列可跳到出问题的单元格；单元格上的批注写明了问题。")
-    sc = report.score
+    sc = report.score if forms == 1 else None  # one unit's card does not speak for several forms
     line3 = f"原文件：{Path(report.path).name}"
     if sc is not None and sc.total is not None:
         line3 += f"；复核得分 {sc.total:.2f}（{sc.grade or '—'}），自评得分 " + (
@@ -563,8 +569,10 @@ def _num(cell: Any, value: float | None, fmt: str = "0.00") -> None:
 _SCORE_WIDEST = (12, 16, 30, 9, 16, 8, 10, 10, 8, 48)
 
 
-def _score_sheet(wb: Workbook, st: _Styles, card: ScoreCard | None, rulebook: Rulebook | None) -> str:
-    """Write 复核评分 (second sheet); returns its name."""
+def _score_sheet(wb: Workbook, st: _Styles, cards: Sequence[tuple[str, ScoreCard | None]],
+                 rulebook: Rulebook | None) -> str:
+    """Write 复核评分 (second sheet): one table per unit of the file (a workbook of several
+    project forms has one per form, each under its name); returns its name."""
     from openpyxl.styles import Alignment
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -574,13 +582,33 @@ def _score_sheet(wb: Workbook, st: _Styles, card: ScoreCard | None, rulebook: Ru
     _title(ws, st, "复核评分", f"按规则库计算的复核得分与单位自评得分对照{rb_name}；差异 = 自评得分 − 复核得分，"
                           f"超过 {tol:g} 分的标黄。")
     head = ("一级指标", "二级指标", "三级指标", "指标性质", "位置", "分值", "自评得分", "复核得分", "差异", "计分说明")
-    _header(ws, st, 4, head)
-    ws.freeze_panes = "A5"
-    r = 5
+    r = 4
+    for n, (label, card) in enumerate(cards):
+        if len(cards) > 1:
+            set_text(ws.cell(r, 1), label)
+            st.font(ws.cell(r, 1), bold=True)
+            r += 1
+        _header(ws, st, r, head)
+        if n == 0:
+            ws.freeze_panes = f"A{r + 1}"
+        r = _score_table(ws, st, card, r + 1, wb, tol, Alignment, Hyperlink) + 2
+    _size_columns(ws, 4, r, _SCORE_WIDEST)
+    return ws.title
+
+
+def _unit_label(report: FileReport) -> str:
+    """How a unit is headed on 复核评分: its name and, for a form, its sheet."""
+    name = report.unit.name if report.unit is not None and report.unit.name else "（未填名称）"
+    return f"{name}（工作表：{report.sheet}）" if report.sheet else name
+
+
+def _score_table(ws: Any, st: _Styles, card: ScoreCard | None, r: int, wb: Workbook, tol: float,
+                 Alignment: Any, Hyperlink: Any) -> int:  # noqa: N803 (openpyxl classes, imported once)
+    """One unit's table from row ``r``; returns the row after it."""
+    first = r
     if card is None:
         set_text(ws.cell(r, 1), "未评分。")
-        _size_columns(ws, 4, 4, _SCORE_WIDEST)
-        return ws.title
+        return r + 1
     amber = str(FILLS[Severity.WARNING])
 
     def diff_cell(row: int, diff: float | None) -> None:
@@ -621,12 +649,14 @@ def _score_sheet(wb: Workbook, st: _Styles, card: ScoreCard | None, rulebook: Ru
             set_text(cells[1], _text(ind.level2))
             set_text(cells[2], _text(ind.name))
             set_text(cells[3], _text(ind.direction))
-            cell = ind.self_score.cell or (f"{col_letter(INDICATORS.col_of('self_score'))}{ind.row}" if ind.row else None)
+            sheet = ind.self_score.sheet or INDICATORS.name
+            cell = ind.self_score.cell or (f"{col_letter(INDICATORS.col_of('self_score'))}{ind.row}"
+                                           if ind.row and sheet == INDICATORS.name else None)
             if cell:
                 where = cells[4]
-                set_text(where, f"{INDICATORS.name}!{cell}")
-                if INDICATORS.name in wb.sheetnames:
-                    where.hyperlink = Hyperlink(ref=where.coordinate, location=internal_link(INDICATORS.name, cell),
+                set_text(where, f"{sheet}!{cell}")
+                if sheet in wb.sheetnames:
+                    where.hyperlink = Hyperlink(ref=where.coordinate, location=internal_link(sheet, cell),
                                                 display=where.value)
                     st.font(where, color="FF0563C1", underline="single")
             _num(cells[5], s.weight)
@@ -662,13 +692,15 @@ def _score_sheet(wb: Workbook, st: _Styles, card: ScoreCard | None, rulebook: Ru
         st.font(ws.cell(r, c), bold=True)
     if card.self_grade and card.grade and card.self_grade != card.grade:
         st.fill(ws.cell(r, 8), amber)
-    _size_columns(ws, 4, r, _SCORE_WIDEST)
-    _fit_rows(ws, 5, r, (3, 10))
-    r += 2
+    _fit_rows(ws, first, r, (3, 10))
+    r += 1
     if card.status != "scored" or card.reasons:
         set_text(ws.cell(r, 1), "说明：" + "；".join(card.reasons or ["未能完整评分"]))
         ws.cell(r, 1).alignment = Alignment(wrap_text=False)
-    return ws.title
+        r += 1
+    return r
+
+
 
 
 # How an indicator was scored, in the words of the 计分说明 column.

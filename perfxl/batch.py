@@ -59,6 +59,7 @@ from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
+from perfxl.kinds import is_part
 from perfxl.errors import UsageError
 from perfxl.findings import Finding
 from perfxl.inputs import SPREADSHEET_SUFFIXES, NoWorkbook, discover, is_lock_file, write_marker
@@ -92,6 +93,7 @@ __all__ = [
     "discover",
     "is_lock_file",
     "process_file",
+    "worst_status",
     "run_batch",
     "rich_progress",
 ]
@@ -155,10 +157,17 @@ class Task:
 
 @dataclass
 class FileResult:
-    """What a worker sends back: small and picklable."""
+    """What a worker sends back: small and picklable.  ``row`` and ``detail`` are the
+    file's first unit; ``more`` the others of a workbook of several project forms."""
 
     row: SummaryRow
     detail: UnitDetail
+    more: list[tuple[SummaryRow, UnitDetail]] = field(default_factory=list)
+
+    @property
+    def units(self) -> list[tuple[SummaryRow, UnitDetail]]:
+        """Every unit of the file: (summary row, detail), in the file's order."""
+        return [(self.row, self.detail), *self.more]
 
 
 @dataclass
@@ -204,7 +213,7 @@ def _failure(task: Task, finding: Finding) -> FileResult:
 
 def _internal_error(task: Task, exc: BaseException, where: str = "batch") -> FileResult:
     """An exception while processing the file: a bug in perfxl (F902), or out of memory (F904)."""
-    from perfxl.rules.run import failure
+    from perfxl.codes.run import failure
 
     return _failure(task, failure(where, exc))
 
@@ -213,7 +222,7 @@ def _died(task: Task, exitcode: int | None) -> FileResult:
     """A worker process that died under a file.  Killed by SIGKILL (not by the batch): the
     system's out-of-memory killer, almost always — its own answer (F904); any other
     death is a crash (F902)."""
-    from perfxl.rules.run import F904
+    from perfxl.codes.run import F904
 
     if exitcode == -signal.SIGKILL:
         return _failure(task, F904(None, None, detail="处理进程被系统终止（通常是内存耗尽）the worker process was "
@@ -222,7 +231,7 @@ def _died(task: Task, exitcode: int | None) -> FileResult:
 
 
 def _timed_out(task: Task) -> FileResult:
-    from perfxl.rules.run import F901
+    from perfxl.codes.run import F901
 
     return _failure(task, F901(None, None, expected=task.timeout))
 
@@ -231,27 +240,40 @@ def process_file(task: Task) -> FileResult:
     """Check one file and write its annotated copy (runs in a worker process).
 
     Never raises for a problem with the file: check errors become an F902 finding, a copy
-    that cannot be written an F903 warning.
+    that cannot be written an F903 warning.  A workbook of several project forms gives one
+    summary row per form (:attr:`FileResult.units`) and one annotated copy.
     """
     from perfxl.annotate import annotate
-    from perfxl.check import check_file
-    from perfxl.rules.run import F903
+    from perfxl.check import check_file_units
+    from perfxl.codes.run import F903
 
     try:
-        report = check_file(Path(task.abspath), task.options)
+        reports = check_file_units(Path(task.abspath), task.options)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
         return _internal_error(task, e, "check_file")
+    first = reports[0]
     annotated = None
-    if report.readable and task.annotated_dest:
+    if first.readable and task.annotated_dest:
         try:
-            annotate(report, task.annotated_dest, rulebook=getattr(task.options, "rulebook", None), extra=task.extra)
+            # One copy of the file marks every unit's findings (every form sheet).
+            annotate(first, task.annotated_dest, rulebook=getattr(task.options, "rulebook", None),
+                     extra=task.extra, others=reports[1:])
             annotated = task.annotated_rel
         except Exception as e:  # noqa: BLE001 - the findings stand without the copy; F903 says what was not done
-            report.findings.append(F903(None, None, detail=f"{type(e).__name__}: {e}"[:300]).with_path(task.abspath))
-    report.path = task.path
-    row = SummaryRow.from_report(report, task.index, annotated)
-    score = report.score.to_dict() if report.score is not None else None
-    return FileResult(row, UnitDetail(list(report.findings), score))
+            first.findings.append(F903(None, None, detail=f"{type(e).__name__}: {e}"[:300]).with_path(task.abspath))
+    units = []
+    for i, report in enumerate(reports):
+        report.path = task.path
+        row = SummaryRow.from_report(report, task.index, annotated, unit=i)
+        score = report.score.to_dict() if report.score is not None else None
+        units.append((row, UnitDetail(list(report.findings), score)))
+    return FileResult(*units[0], more=units[1:])
+
+
+def worst_status(result: FileResult) -> str:
+    """The status of a file of several units, for the progress display: its worst."""
+    order = (STATUS_UNREADABLE, STATUS_FIX, STATUS_OK)
+    return min((row.status for row, _d in result.units), key=lambda st: order.index(st) if st in order else 0)
 
 
 def _call(fn: Callable[[Task], FileResult], task: Task) -> FileResult:
@@ -265,6 +287,9 @@ def _call(fn: Callable[[Task], FileResult], task: Task) -> FileResult:
 
 def _worker_main(conn: Any, fn: Callable[[Task], FileResult]) -> None:
     """A worker process: receive tasks, send results, until told to stop (None)."""
+    from perfxl.gctune import tune
+
+    tune(freeze=True)  # its imports live as long as it does (see perfxl.gctune)
     # The parent handles Ctrl-C and terminates workers; a worker must not die of it
     # half-way through writing a copy.
     with contextlib.suppress(ValueError, OSError):
@@ -396,8 +421,12 @@ def _mp_context() -> Any:
         # as the progress bar's, are copied), and the heavy imports are done once there.
         ctx = mp.get_context("forkserver")
         # Not pandas: no worker code imports it, and preloading it cost ~0.7 s of CPU per
-        # batch and ~30 MB of every worker's peak RSS (scripts/bench.py).
-        ctx.set_forkserver_preload(["perfxl.batch", "perfxl.check", "perfxl.annotate", "openpyxl"])
+        # batch and ~30 MB of every worker's peak RSS (scripts/bench.py).  The modules
+        # check_file imports on its first call (the reader, the rules, scoring) are
+        # preloaded too: a worker is replaced every _TASKS_PER_WORKER files, and each new
+        # one otherwise imported them again on its first file.
+        ctx.set_forkserver_preload(["perfxl.batch", "perfxl.check", "perfxl.annotate", "openpyxl",
+                                    "perfxl.read.unit", "perfxl.rules", "perfxl.score"])
         return ctx
     return mp.get_context("spawn")
 
@@ -530,15 +559,15 @@ class _Spool:
 
     def __init__(self, path: Path):
         self.fh = open(path, "w+b")  # noqa: SIM115 - closed in close()
-        self.where: dict[int, tuple[int, int]] = {}
+        self.where: dict[tuple[int, int], tuple[int, int]] = {}
 
-    def put(self, index: int, detail: UnitDetail) -> None:
+    def put(self, index: tuple[int, int], detail: UnitDetail) -> None:
         data = pickle.dumps(detail, protocol=pickle.HIGHEST_PROTOCOL)
         self.fh.seek(0, os.SEEK_END)
         self.where[index] = (self.fh.tell(), len(data))
         self.fh.write(data)
 
-    def get(self, index: int) -> UnitDetail:
+    def get(self, index: tuple[int, int]) -> UnitDetail:
         if index not in self.where:
             return UnitDetail()
         offset, size = self.where[index]
@@ -560,39 +589,55 @@ def _check_options(options: BatchOptions, rulebook: Rulebook) -> Any:
     return CheckOptions(rulebook, select=tuple(options.select), ignore=tuple(options.ignore), year=options.year)
 
 
-def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> dict[int, list[Finding]]:
-    """Add findings across files (X codes: the same unit twice, mixed years) to the rows;
-    returns them by row index.
+def _skeleton(row: SummaryRow) -> Any:
+    """A unit holding what the batch rules compare of a summary row: name, year, credit
+    code or 主管部门, and the spending they add up (with the cells they were read from)."""
+    from perfxl.model import Field, Row, Unit
+    from perfxl.spec import PROFILE
 
-    The workers hold the read units; here each file is represented by a skeleton unit
-    with what the batch rules compare (name, year, credit code and their cells).  The
-    findings go into the summary, the CSV and the JSON, and :func:`_annotate_again`
-    rewrites the annotated copies of the files they concern.
+    project = is_part(row.kind)
+    sheet = row.sheet if project else PROFILE.name
+    profile = {}
+    for key, value in (("name", row.name), ("year", row.year), ("credit_code", row.credit_code),
+                       ("department", row.department if project else None)):
+        if value is not None:
+            profile[key] = Field(value, sheet, row.cells.get(key) or (None if project else PROFILE.cell(key)))
+    key, value = ("total", row.actual) if project else ("project", row.project_actual)
+    at = row.cells.get("actual" if project else "project_actual", "")
+    where = at.rsplit("!", 1) if "!" in at else (None, None)
+    spent = Field(value, where[0], where[1]) if value is not None else Field.absent(where[0], where[1])
+    budget = {key: Row(key, "", None, {"actual": spent})}
+    return Unit(path=Path(row.path), kind=row.kind, form_sheet=row.sheet, profile=profile,
+                budget=budget)  # type: ignore[arg-type]  # a Row reads like a BudgetRow here
+
+
+def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> dict[tuple[int, int], list[Finding]]:
+    """Add findings across files (X codes: the same unit twice, mixed years, a
+    department's projects against its 部门整体 workbook) to the rows; returns them by
+    row key.
+
+    The workers hold the read units; here each unit is represented by a skeleton
+    (:func:`_skeleton`).  The findings go into the summary, the CSV and the JSON, and
+    :func:`_annotate_again` rewrites the annotated copies of the files they concern.
     """
     from perfxl.check import check_batch_rules
-    from perfxl.model import Field, Unit
     from perfxl.report import FileReport
-    from perfxl.spec import PROFILE
 
     reports = []
     for row in rows:
         if row.status == STATUS_UNREADABLE:
             reports.append(FileReport(path=row.path, readable=False))
             continue
-        profile = {}
-        for key, value in (("name", row.name), ("year", row.year), ("credit_code", row.credit_code)):
-            if value is not None:
-                profile[key] = Field(value, PROFILE.name, row.cells.get(key) or PROFILE.cell(key))
-        reports.append(FileReport(path=row.path, unit=Unit(path=Path(row.path), profile=profile)))
+        reports.append(FileReport(path=row.path, unit=_skeleton(row), kind=row.kind, sheet=row.sheet))
     check_batch_rules(reports, options)
-    added: dict[int, list[Finding]] = {}
+    added: dict[tuple[int, int], list[Finding]] = {}
     for row, report in zip(rows, reports):
         if not report.findings:
             continue
-        added[row.index] = list(report.findings)
-        detail = spool.get(row.index)
+        added[row.key] = list(report.findings)
+        detail = spool.get(row.key)
         detail.findings.extend(report.findings)
-        spool.put(row.index, detail)
+        spool.put(row.key, detail)
         for f in report.findings:
             if f.severity.value == "error":
                 row.errors += 1
@@ -605,8 +650,8 @@ def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> dict
     return added
 
 
-def _annotate_again(rows: list[SummaryRow], added: dict[int, list[Finding]], tasks: Sequence[Task], spool: _Spool,
-                    run: Callable[[Sequence[Task], Callable[[FileResult], None]], None]) -> None:
+def _annotate_again(rows: list[SummaryRow], added: dict[tuple[int, int], list[Finding]], tasks: Sequence[Task],
+                    spool: _Spool, run: Callable[[Sequence[Task], Callable[[FileResult], None]], None]) -> None:
     """Write again the annotated copy of each file the batch rules flagged, with those
     findings, so that the copy a clerk receives shows the same findings as the summary.
 
@@ -615,25 +660,29 @@ def _annotate_again(rows: list[SummaryRow], added: dict[int, list[Finding]], tas
     time in proportion to their number, in parallel, and nothing in this process.  A copy
     that could not be written again keeps the first pass's content, and the file gets an
     F903 saying it lacks the cross-file findings."""
-    again = [dataclasses.replace(tasks[row.index], extra=tuple(added[row.index]))
-             for row in rows if added.get(row.index) and row.annotated]
+    by_file: dict[int, list[Finding]] = {}
+    first: dict[int, SummaryRow] = {}
+    for row in rows:
+        first.setdefault(row.index, row)
+        if added.get(row.key) and row.annotated:
+            by_file.setdefault(row.index, []).extend(added[row.key])
+    again = [dataclasses.replace(tasks[i], extra=tuple(found)) for i, found in by_file.items()]
     if not again:
         return
-    by_index = {row.index: row for row in rows}
 
     def deliver(result: FileResult) -> None:
         failed = [f for f in result.detail.findings if f.code in ("F901", "F902", "F903", "F904")]
         if not failed and result.row.status != STATUS_UNREADABLE:
             return
-        from perfxl.rules.run import F903
+        from perfxl.codes.run import F903
 
-        row = by_index[result.row.index]
+        row = first[result.row.index]
         why = failed[0] if failed else None
-        note = F903(None, None, detail=("标注副本未能加入跨文件问题（X001–X003），仍为首次写出的内容 the copy lacks the "
+        note = F903(None, None, detail=("标注副本未能加入跨文件问题（X001–X005），仍为首次写出的内容 the copy lacks the "
                                         "cross-file findings" + (f": {why.code} {why.message()}" if why else ""))[:300])
-        detail = spool.get(row.index)
+        detail = spool.get(row.key)
         detail.findings.append(note.with_path(tasks[row.index].abspath))
-        spool.put(row.index, detail)
+        spool.put(row.key, detail)
         row.warnings += 1
 
     run(again, deliver)
@@ -754,15 +803,19 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
              annotated_rel=f"{ANNOTATED_DIR}/{name}", options=check_options, timeout=timeout)
         for i, (p, name) in enumerate(zip(files, names))
     ]
-    rows: dict[int, SummaryRow] = {}
+    rows: dict[tuple[int, int], SummaryRow] = {}
     spool = _Spool(stage / ".spool.bin")  # not part of the set: removed before it is published
     published = False
     try:
+        done: set[int] = set()
+
         def deliver(result: FileResult) -> None:
-            rows[result.row.index] = result.row
-            spool.put(result.row.index, result.detail)
+            for row, detail in result.units:
+                rows[row.key] = row
+                spool.put(row.key, detail)
+            done.add(result.row.index)
             if options.progress is not None:
-                options.progress(BatchProgress(len(rows), len(tasks), result.row.path, result.row.status))
+                options.progress(BatchProgress(len(done), len(tasks), result.row.path, worst_status(result)))
 
         def run(todo: Sequence[Task], deliver: Callable[[FileResult], None]) -> None:
             if jobs == 1:
@@ -773,13 +826,13 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
         run(tasks, deliver)
         ordered = [rows[i] for i in sorted(rows)]
         _annotate_again(ordered, _batch_findings(ordered, spool, check_options), tasks, spool, run)
-        staged = write_outputs(stage, ordered, lambda r: spool.get(r.index), info)
+        staged = write_outputs(stage, ordered, lambda r: spool.get(r.key), info)
         reports = None
         if options.reports is not None:
             from perfxl.writeup.run import REPORTS_DIR, write_batch_reports
 
             _seed_reports(outset, stage / REPORTS_DIR)
-            reports = write_batch_reports(stage / REPORTS_DIR, ordered, lambda r: spool.get(r.index),
+            reports = write_batch_reports(stage / REPORTS_DIR, ordered, lambda r: spool.get(r.key),
                                           [t.abspath for t in tasks], check_options, options.reports, jobs,
                                           work=stage)
         spool.close()
@@ -798,7 +851,7 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
             outset.discard(stage)
     outputs = [out / p.name for p in staged]
     ranked = rank_rows(ordered)
-    annotated = [out / r.annotated for r in ordered if r.annotated]
+    annotated = [out / a for a in dict.fromkeys(r.annotated for r in ordered if r.annotated)]
     return BatchResult(out, ranked, skipped, outputs, annotated, time.monotonic() - started, reports)
 
 

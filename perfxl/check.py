@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from perfxl.rulebook import Rulebook
     from perfxl.score import ScoreCard
 
-__all__ = ["CheckOptions", "check_unit", "check_file", "check_batch_rules", "check_files", "check_paths",
+__all__ = ["CheckOptions", "check_unit", "check_file", "check_file_units", "check_batch_rules", "check_files", "check_paths",
            "all_codes"]
 
 _SHEET_ORDER: dict[str, int] = {name: i for i, name in enumerate(DEPT.sheet_names)}
@@ -54,7 +54,7 @@ class CheckOptions:
 
 def all_codes() -> list[str]:
     """Every rule code in the catalogue, in catalogue order."""
-    from perfxl.findings import catalogue
+    from perfxl.catalogue import catalogue
 
     return [r.code for r in catalogue()]
 
@@ -116,7 +116,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _internal(c: Check, e: BaseException, path: str | None) -> Finding:
-    from perfxl.rules.run import failure
+    from perfxl.codes.run import failure
 
     f = failure(c.name, e)
     return f.with_path(path) if path else f
@@ -127,7 +127,7 @@ def _score(unit: Unit, options: CheckOptions) -> tuple[ScoreCard | None, Finding
     the score-based rules then stay quiet, the others still run)."""
     from perfxl.score import score_unit
 
-    from perfxl.rules.run import failure
+    from perfxl.codes.run import failure
 
     try:
         return score_unit(unit, options.rulebook), None
@@ -159,6 +159,8 @@ def _check(unit: Unit, options: CheckOptions, card: ScoreCard | None, extra: lis
     if unit.readable:
         ctx = RuleContext(options.rulebook, card, options.year)
         for c in _unit_checks(options):
+            if unit.kind not in c.kinds:
+                continue
             try:
                 findings.extend(c.func(unit, ctx))
             except Exception as e:
@@ -169,23 +171,36 @@ def _check(unit: Unit, options: CheckOptions, card: ScoreCard | None, extra: lis
 
 
 def check_file(path: str | Path, options: CheckOptions) -> FileReport:
-    """Read, score and check one file.  Never raises for bad input."""
-    from perfxl.reader import read_unit
+    """Read, score and check one file: the report of its first unit (a workbook of several
+    项目支出绩效自评表 forms has one per form: :func:`check_file_units`).  Never raises
+    for bad input."""
+    return check_file_units(path, options)[0]
 
-    from perfxl.rules.run import failure
+
+def check_file_units(path: str | Path, options: CheckOptions) -> list[FileReport]:
+    """Read, score and check one file: one :class:`FileReport` per unit — one for a 部门整体
+    workbook or an unreadable file, one per form sheet for a workbook of project forms.
+    Findings about the file as a whole (a sheet that is not a form) sit with the first.
+    Never raises for bad input."""
+    from perfxl.reader import read_units
+
+    from perfxl.codes.run import failure
 
     p = str(path)
     try:
-        unit = read_unit(path, rulebook=options.rulebook)
-    except Exception as e:  # read_unit promises not to raise; a bug must not stop a batch
+        units = read_units(path, rulebook=options.rulebook)
+    except Exception as e:  # read_units promises not to raise; a bug must not stop a batch
         if options.debug:
             raise
-        f = failure("read_unit", e).with_path(p)
-        return FileReport(path=p, findings=_finish([f], options, p), readable=False)
-    card, failed = _score(unit, options) if unit.readable else (None, None)
-    findings = _check(unit, options, card, [failed] if failed is not None else [])
-    findings = [f if f.path == p else f.with_path(p) for f in findings]
-    return FileReport(path=p, findings=findings, unit=unit, score=card, readable=unit.readable)
+        f = failure("read_units", e).with_path(p)
+        return [FileReport(path=p, findings=_finish([f], options, p), readable=False)]
+    reports = []
+    for unit in units:
+        card, failed = _score(unit, options) if unit.readable else (None, None)
+        findings = _check(unit, options, card, [failed] if failed is not None else [])
+        findings = [f if f.path == p else f.with_path(p) for f in findings]
+        reports.append(FileReport.of_unit(p, unit, findings, card))
+    return reports
 
 
 def check_batch_rules(reports: list[FileReport], options: CheckOptions) -> None:
@@ -212,8 +227,9 @@ def check_batch_rules(reports: list[FileReport], options: CheckOptions) -> None:
 
 
 def check_files(paths: Sequence[str | Path], options: CheckOptions) -> Report:
-    """Check files one by one, then across them; one :class:`Report` in the given order."""
-    reports = [check_file(p, options) for p in paths]
+    """Check files one by one, then across them; one :class:`Report` in the given order
+    (a file of several project forms gives one FileReport per form)."""
+    reports = [r for p in paths for r in check_file_units(p, options)]
     check_batch_rules(reports, options)
     return Report(files=reports, rulebook=options.rulebook)
 

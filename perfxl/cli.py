@@ -84,7 +84,10 @@ TEXTS = Texts(
         "strict": Param("警告也视为不通过", "warnings fail too"),
         "year": Param("本批次的评价年度（年度不同的文件报 X003）",
                       "the batch's evaluation year (a file of another year gets X003)", "YEAR"),
-        "template.output": Param("输出文件", "output file", "FILE", "部门整体支出绩效自评表.xlsx"),
+        "template.output": Param("输出文件（默认：部门整体支出绩效自评表.xlsx 或 项目支出绩效自评表.xlsx）",
+                                 "output file (default: the form's Chinese title, .xlsx)", "FILE"),
+        "template.kind": Param("模板种类：dept 部门整体支出绩效自评表，project 项目支出绩效自评表",
+                               "the kind: dept the overall workbook, project the project form", "dept|project", "dept"),
         "template.year": Param("评价年度（默认：上一年）", "evaluation year (default: last year)", "YEAR"),
         "batch.inputs": Param("自评表文件或文件夹（递归查找）", "workbooks, or folders searched recursively", "INPUT"),
         "batch.output": Param("输出文件夹（汇总表.xlsx、annotated/ 等）", "output folder (汇总表.xlsx, annotated/, …)",
@@ -159,6 +162,11 @@ class Lang(str, Enum):
     en = "en"
 
 
+class KindName(str, Enum):
+    dept = "dept"
+    project = "project"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"perfxl {__version__}")
@@ -219,18 +227,20 @@ def _found(report: Any, lang: str) -> None:
 
 @app.command(**_c("template"))
 def template(
-    output: Path = typer.Option(Path("部门整体支出绩效自评表.xlsx"), "-o", "--output", metavar="FILE",
-                                help=_h("template.output")),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help=_h("template.output")),
+    kind: KindName = typer.Option(KindName.dept, "--kind", metavar="dept|project", help=_h("template.kind")),
     year: Optional[int] = typer.Option(None, "--year", metavar="YEAR", help=_h("template.year")),
     rules: Optional[Path] = RulesOpt,
     lang: Optional[Lang] = LangOpt,
     debug: bool = DebugOpt,
 ) -> None:
+    from perfxl.kinds import KINDS
     from perfxl.rulebook import load_rulebook
     from perfxl.template import write_template
 
     _common(lang, debug)
-    path = write_template(output, year=year, rulebook=load_rulebook(rules))
+    output = output or Path(f"{KINDS[kind.value].title}.xlsx")
+    path = write_template(output, year=year, rulebook=load_rulebook(rules), kind=kind.value)
     _say(f"已生成模板：{path}", f"wrote the template: {path}", err=True)
 
 
@@ -294,7 +304,7 @@ def score(
     import json
 
     from perfxl.rulebook import load_rulebook
-    from perfxl.score import score_paths, scores_to_dict
+    from perfxl.score_report import score_paths, scores_to_dict
 
     language = _common(lang, debug)
     report = score_paths(files, load_rulebook(rules))
@@ -354,7 +364,10 @@ def batch(
 def _say_reports(result: Any, each: bool = True) -> None:
     """What `report` (each draft) and `batch --reports` (a count) wrote, and what not."""
     for d in result.drafts:
-        if d.path is None:
+        if d.not_drafted:  # a project form: named once by `report`, silently left out of the batch's count
+            if each:
+                _say(str(d.problem), getattr(d.problem, "en", str(d.problem)), err=True)
+        elif d.path is None:
             if each or d.status != "无法读取":  # the batch lists unreadable files already
                 _say(f"未生成报告草稿 {d.source}：{d.problem}", f"no draft for {d.source}: {d.problem}", err=True)
         elif not each:
@@ -414,8 +427,8 @@ def rules_cmd(
 ) -> None:
     import json
 
+    from perfxl.catalogue import catalogue, get_rule
     from perfxl.errors import UsageError
-    from perfxl.findings import catalogue, get_rule
 
     language = _common(lang, debug)
     if code is None:
@@ -460,6 +473,9 @@ def serve(
 
 def main(argv: Optional[List[str]] = None) -> None:
     """Entry point: run the app, mapping library errors to exit code 2."""
+    from perfxl.gctune import tune
+
+    tune()  # this process is perfxl's own (see perfxl.gctune)
     args = list(sys.argv[1:] if argv is None else argv)
     _state["lang"], _state["debug"] = lang_of(args), debug_of(args)
     en = _state["lang"] == "en"

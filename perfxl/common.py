@@ -20,7 +20,7 @@ from perfxl.computed import values
 from perfxl.i18n import Text
 from perfxl.model import Field, Unit
 from perfxl.rulebook import Rulebook
-from perfxl.spec import BUDGET, THREE_PUBLIC
+from perfxl.spec import BUDGET, THREE_PUBLIC, TableSheet
 
 __all__ = [
     "CommonIndicator",
@@ -103,6 +103,14 @@ def describe_problem(f: Field | None) -> Text:
     return Text("无法读取", "cannot be read")
 
 
+def budget_table(unit: Unit) -> TableSheet:
+    """The table of the unit's kind that holds its money by source (预算执行 of a 部门整体
+    workbook, 项目资金 of a project form): the rows of ``unit.budget``."""
+    from perfxl.kinds import kind_of
+
+    return next(t for t in kind_of(unit).spec.tables if t.model == "budget")
+
+
 def _budget_field(unit: Unit, row_key: str, col: str) -> Field | None:
     row = unit.budget.get(row_key)
     return row.amount(col) if row is not None else None
@@ -110,7 +118,10 @@ def _budget_field(unit: Unit, row_key: str, col: str) -> Field | None:
 
 def _budget_ref(unit: Unit, row_key: str, col: str) -> str:
     f = _budget_field(unit, row_key, col)
-    return field_ref(f, BUDGET.name, BUDGET.cell(row_key, col) if f is None or f.cell is None else f.cell)
+    t = budget_table(unit)
+    if unit.form_sheet is not None:  # a form has no template address to fall back on
+        return field_ref(f, unit.form_sheet, f.cell if f is not None and f.cell else "")
+    return field_ref(f, t.name, t.cell(row_key, col) if f is None or f.cell is None else f.cell)
 
 
 def budget_amount(unit: Unit, col: str, row_key: str = "total",
@@ -126,7 +137,7 @@ def budget_amount(unit: Unit, col: str, row_key: str = "total",
     Returns (None, None) when nothing usable is found.
     """
     vals = values(unit, rulebook)
-    got = vals.shown(BUDGET.name, row_key, col)
+    got = vals.shown(budget_table(unit).name, row_key, col)
     if got is None:
         return field_number(_budget_field(unit, row_key, col)), None
     total, own, typed_over = got
@@ -135,6 +146,7 @@ def budget_amount(unit: Unit, col: str, row_key: str = "total",
     if own is not None and not typed_over:
         return total, None  # the cell shows what its formula gives
     f = _budget_field(unit, row_key, col)
+    BUDGET = budget_table(unit)  # noqa: N806 (the kind's money table)
     label = BUDGET.row_spec(row_key).label
     col_label = BUDGET.column(col).label
     if own is not None:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from perfxl.memo import by_identity
 from perfxl.model import Field, Unit
-from perfxl.spec import DEPT, SPECS, Computed, TableSheet, TemplateSpec
+from perfxl.spec import Computed, TableSheet, TemplateSpec
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfxl.rulebook import Rulebook
@@ -80,8 +80,10 @@ class CellState:
 
 
 def spec_of(unit: Unit) -> TemplateSpec:
-    """The template kind a unit was read as."""
-    return SPECS.get(unit.template_id or DEPT.template_id, DEPT)
+    """The spec of the unit's template kind (its computed cells)."""
+    from perfxl.kinds import kind_of
+
+    return kind_of(unit).spec
 
 
 def number_or_blank(f: Field | None) -> float | None:

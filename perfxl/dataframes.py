@@ -114,4 +114,5 @@ def _unit_row(fr: Any, index: int) -> dict[str, Any]:
     d["status"] = fr.status
     d["infos"] = fr.infos
     d.update(common)
-    return {"path": d.pop("path"), "unit": d.pop("name"), **d}
+    place = d.pop("unit", 0)  # the form's place in its file (a workbook of several project forms)
+    return {"path": d.pop("path"), "unit": d.pop("name"), "form": place, **d}

@@ -1,14 +1,18 @@
-"""Findings, the rule catalogue they come from, and the report that holds them.
+"""Findings and the record type of the catalogue entries they come from.
 
-A :class:`Rule` is a catalogue entry (code, slug, severity, messages, why, example); a
-rule module declares its rules with :func:`rule` and emits findings by calling them::
+A :class:`Rule` is a catalogue entry (code, slug, severity, messages, why, example, the
+template kinds it applies to), declared as data with :func:`rule` in :mod:`perfxl.codes`
+and assembled by :mod:`perfxl.catalogue`.  Whatever finds something — the guards, the
+reader, a check — calls the entry to make a finding::
 
-    B001 = rule("B001", "budget-total-mismatch", ...)
+    B001 = rule("B001", "budget-total-mismatch", ...)      # perfxl/codes/budget.py
     yield B001(sheet, "B4", expected=10.0, actual=9.0, row="资金总额")
 
 A :class:`Finding` is a typed record: code, severity, sheet, cell, expected, actual and
-the parameters of its message, which is rendered from the rule's template in Chinese or
-English, never assembled at the call site.
+the parameters of its message, which is rendered from its entry's template in Chinese or
+English, never assembled at the call site.  A finding keeps its entry, so this module
+needs no registry and imports no rule: the entries (:mod:`perfxl.codes`), the catalogue and
+the rules all sit above it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterable, Mapping
 
+from perfxl.codes.english import WHY_EN
 from perfxl.i18n import Text, sentence, tr
 
 __all__ = [
@@ -26,9 +31,9 @@ __all__ = [
     "Rule",
     "Finding",
     "AREAS",
+    "KIND_NAMES",
+    "kind_names",
     "rule",
-    "catalogue",
-    "get_rule",
     "display",
     "shown",
     "percent",
@@ -63,8 +68,22 @@ AREAS: dict[str, tuple[str, str]] = {
     "G": ("绩效目标", "performance goals"),
     "I": ("绩效指标", "performance indicators"),
     "T": ("自评得分", "self-score"),
+    "J": ("项目资金与信息", "project funds and details"),
     "X": ("批次", "batch"),
 }
+
+
+# Template kind (the spec's kind name) → (Chinese name, English name), as ``perfxl rules`` shows it.
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "dept": ("部门整体", "department"),
+    "project": ("项目支出", "project"),
+}
+
+
+def kind_names(kinds: Iterable[str], lang: str = "zh") -> str:
+    """The kinds an entry applies to, as people read them: '部门整体、项目支出'."""
+    names = [KIND_NAMES.get(k, (k, k))[1 if lang == "en" else 0] for k in kinds]
+    return (", " if lang == "en" else "、").join(names)
 
 
 def display(value: Any, lang: str = "zh") -> str:
@@ -125,10 +144,14 @@ class Finding:
     path: str | None = None  # the file, filled in when the finding joins a report
     kind: str = ""
     related: tuple[str, ...] = ()
+    # The catalogue entry that made it (its message templates); not part of its identity.
+    rule: Rule | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def message(self, lang: str = "zh") -> str:
         """The message in 'zh' or 'en', with the values filled in."""
-        rule = get_rule(self.code)
+        rule = self.rule
+        if rule is None:
+            raise LookupError(f"finding {self.code} was not made by a catalogue entry")
         template = rule.message_en if lang == "en" else rule.message
         values = _Params({k: display(v, lang) for k, v in self.params})
         values.setdefault("expected", shown(self.expected, self.kind, lang))
@@ -201,6 +224,7 @@ class Rule:
     why: str  # why it matters (Chinese, for the clerk and the reviewer)
     example: str  # an example of what triggers it
     sheet: str | None = None  # the sheet it concerns, when fixed
+    kinds: tuple[str, ...] = ("dept",)  # the template kinds (spec kind names) it applies to
 
     @property
     def area(self) -> str:
@@ -208,15 +232,11 @@ class Rule:
 
     @property
     def why_en(self) -> str:
-        """Why it matters, in English (``perfxl.rules.english``)."""
-        from perfxl.rules.english import WHY_EN
-
+        """Why it matters, in English (:mod:`perfxl.codes.english`)."""
         return WHY_EN.get(self.code, (self.why, self.example))[0]
 
     @property
     def example_en(self) -> str:
-        from perfxl.rules.english import WHY_EN
-
         return WHY_EN.get(self.code, (self.why, self.example))[1]
 
     def __call__(
@@ -240,6 +260,7 @@ class Rule:
             params=tuple(sorted(params.items())),
             kind=kind,
             related=tuple(related),
+            rule=self,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -257,10 +278,12 @@ class Rule:
             "why_en": self.why_en,
             "example": self.example,
             "example_en": self.example_en,
+            "kinds": list(self.kinds),
         }
 
 
-_RULES: dict[str, Rule] = {}
+# The kinds perfxl reads (perfxl.kinds): an entry that applies to both says so with this.
+BOTH_KINDS = ("dept", "project")
 
 
 def rule(
@@ -274,34 +297,16 @@ def rule(
     why: str,
     example: str,
     sheet: str | None = None,
+    *,
+    kinds: tuple[str, ...] = ("dept",),
 ) -> Rule:
-    """Declare a rule and add it to the catalogue (codes are unique)."""
-    if code in _RULES:
-        raise ValueError(f"duplicate rule code {code}")
+    """A catalogue entry, checked as it is declared (the catalogue checks that codes are
+    unique across :mod:`perfxl.codes`)."""
     if code[0] not in AREAS:
         raise ValueError(f"rule code {code} has an unknown area prefix")
-    r = Rule(code, slug, Severity(severity), title, title_en, message, message_en, why, example, sheet)
-    _RULES[code] = r
-    return r
-
-
-def _load_all() -> None:
-    # Importing the rules package declares every rule.
-    import perfxl.rules  # noqa: F401
-
-
-def catalogue() -> list[Rule]:
-    """Every rule, ordered by area then code."""
-    _load_all()
-    order = list(AREAS)
-    return sorted(_RULES.values(), key=lambda r: (order.index(r.area), r.code))
-
-
-def get_rule(code: str) -> Rule:
-    """The rule with this code (KeyError when unknown)."""
-    if code not in _RULES:
-        _load_all()
-    return _RULES[code]
+    if not kinds:
+        raise ValueError(f"rule {code} applies to no template kind")
+    return Rule(code, slug, Severity(severity), title, title_en, message, message_en, why, example, sheet, tuple(kinds))
 
 
 def select(codes: Iterable[str], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> set[str]:

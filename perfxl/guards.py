@@ -7,7 +7,7 @@ looks at the bytes (magic numbers, the zip directory, the first bytes of each XM
 and says whether the file may be parsed, and as which format — so the reader, and later
 openpyxl when it writes annotated copies, never open a hostile file.
 
-Every refusal is an F-code finding (see :mod:`perfxl.rules.file`); nothing here raises
+Every refusal is an F-code finding (see :mod:`perfxl.codes.file`); nothing here raises
 for bad input.
 """
 
@@ -29,7 +29,7 @@ from typing import BinaryIO
 from perfxl.findings import Finding
 from perfxl.i18n import Text
 from perfxl.rulebook import Limits
-from perfxl.rules.file import (
+from perfxl.codes.file import (
     F001,
     F002,
     F003,

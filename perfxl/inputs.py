@@ -175,21 +175,36 @@ def discover(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike
     def skip(path: str, reason: tuple[str, str]) -> None:
         skipped.append(Skipped(path, *reason))
 
-    def mine(p: Path) -> bool:
+    folders: dict[Path, Path] = {}  # folder → resolved: resolved once, not once per file in it
+
+    def resolve(p: Path) -> Path:
+        """``p.resolve()``, with its folder's resolution shared by the files in it (a
+        thousand files of one folder would otherwise resolve every component of its path
+        a thousand times over)."""
+        if p.name in ("", "..") or p.is_symlink():
+            return p.resolve()
+        parent = folders.get(p.parent)
+        if parent is None:
+            parent = folders[p.parent] = p.parent.resolve()
+        return parent / p.name
+
+    def mine(p: Path, resolved: Path) -> bool:
         """One of this run's outputs: by its name (a link into the published set) or by
         what it leads to (perfxl.publish keeps the sets in OUTDIR/.perfxl)."""
-        resolved = p.resolve()
-        return (p.parent.resolve() / p.name) in this_run or resolved in this_run or (
-            out is not None and (out / ".perfxl") in resolved.parents)
+        if out is None:  # no run about to start (perfxl check): nothing is its output
+            return False
+        return (resolve(p.parent) / p.name) in this_run or resolved in this_run or (
+            (out / ".perfxl") in resolved.parents)
 
     def consider(p: Path) -> None:
         reason = _skip_reason(p)
-        if reason is None and mine(p):
+        resolved = resolve(p)
+        if reason is None and mine(p, resolved):
             reason = _own_reason(p.parent, [p.name])
         if reason:
             skip(str(p), reason)
         else:
-            found.setdefault(p.resolve(), p)
+            found.setdefault(resolved, p)
 
     reported: set[Path] = set()  # output folders already given their one line
     for item in inputs:
@@ -216,7 +231,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike
             keep = []
             for d in sorted(dirs):
                 dp = rootp / d
-                if mine(dp) or (out is not None and dp.resolve() == out):
+                if mine(dp, dp.resolve()) or (out is not None and dp.resolve() == out):
                     if dp.resolve() == out:
                         skip(str(dp) + os.sep, ("perfxl 的输出文件夹，不作为输入", "perfxl's output folder; never read as input"))
                     else:

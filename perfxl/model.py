@@ -20,7 +20,9 @@ __all__ = [
     "Goal",
     "Indicator",
     "ScoreRow",
+    "Row",
     "Unit",
+    "unread_key",
 ]
 
 # How a field was read:
@@ -203,6 +205,34 @@ class ScoreRow:
 
 
 @dataclass(slots=True)
+class Row:
+    """One fixed row of a table read by its column keys (the 项目资金 rows of a project form):
+    ``cells`` maps each column key to its Field; ``row.actual`` is ``row.cells["actual"]``.
+    A column the form does not have reads as a missing field (unknown, never 0)."""
+
+    key: str
+    label: str
+    row: int | None  # 1-based, None when the form has no such row
+    cells: dict[str, Field]
+
+    def amount(self, col: str) -> Field:
+        f = self.cells.get(col)
+        return f if f is not None else Field.absent()
+
+    def __getattr__(self, name: str) -> Field:
+        # Only reached for names that are no attribute: the column keys.
+        if name.startswith("__") or name in ("key", "label", "row", "cells"):
+            raise AttributeError(name)
+        return self.amount(name)
+
+
+def unread_key(sheet: str, model: str) -> str:
+    """How a form's table that could not be located is noted in ``Unit.unread``: the form
+    sheet and the Unit attribute the table fills (one sheet holds several tables)."""
+    return f"{sheet}#{model}"
+
+
+@dataclass(slots=True)
 class Unit:
     """Everything read from one workbook.
 
@@ -214,6 +244,10 @@ class Unit:
 
     path: Path
     readable: bool = True
+    # The template kind (perfxl.kinds): 'dept' (部门整体, a workbook of sheets) or 'project'
+    # (项目支出, one form per sheet: ``form_sheet`` names it; a workbook may hold several).
+    kind: str = "dept"
+    form_sheet: str | None = None
     template_id: str | None = None
     template_version: int | None = None
     meta: dict[str, str] = field(default_factory=dict)
@@ -234,8 +268,13 @@ class Unit:
     computed: Any = field(default=None, repr=False, compare=False)
 
     @property
+    def label(self) -> str:
+        """How the unit is named to people: its name (单位名称 / 项目名称), else its sheet or file."""
+        return self.name or self.form_sheet or self.path.name
+
+    @property
     def name(self) -> str | None:
-        """单位名称 as read, or None."""
+        """单位名称 (项目名称 for a project form) as read, or None."""
         f = self.profile.get("name")
         return f.value if f is not None and f.ok else None
 
@@ -243,6 +282,14 @@ class Unit:
     def year(self) -> int | None:
         f = self.profile.get("year")
         return f.value if f is not None and f.ok else None
+
+    @property
+    def department(self) -> str | None:
+        """主管部门 of a project form (the unit's own name for a department), or None."""
+        f = self.profile.get("department")
+        if f is None:
+            return self.name if self.form_sheet is None else None  # a department is its own
+        return f.value if f.ok else None
 
     @property
     def credit_code(self) -> str | None:

@@ -10,7 +10,7 @@ import shutil
 import sys
 from typing import IO, TYPE_CHECKING, Iterable
 
-from perfxl.findings import AREAS, Finding, Rule, Severity
+from perfxl.findings import AREAS, Finding, Rule, Severity, kind_names
 from perfxl.i18n import plural, sentence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,17 +53,25 @@ def verdict(fr: FileReport, lang: str = "zh", strict: bool = False) -> str:
     return "OK to submit." if en else "可以提交"
 
 
+def _files(n: int, forms: int, lang: str) -> str:
+    """'共 3 个文件' / '3 files'; with the forms counted too when a workbook held several
+    project forms ('共 3 个文件 6 张自评表' / '3 files, 6 forms')."""
+    if lang == "en":
+        return plural(n, "file") + (f", {plural(forms, 'form')}" if forms != n else "")
+    return f"共 {n} 个文件" + (f" {forms} 张自评表" if forms != n else "")
+
+
 def totals_line(report: Report, lang: str = "zh") -> str:
     """The line under several files: how many passed, need changes, could not be read."""
     counts = {"passed": 0, "needs-changes": 0, "unreadable": 0}
     for fr in report.files:
         counts[fr.status] += 1
-    n, skipped = len(report.files), len(report.skipped)
+    files = _files(len({fr.path for fr in report.files}), len(report.files), lang)
+    skipped = len(report.skipped)
     if lang == "en":
-        line = (f"{plural(n, 'file')}: {counts['passed']} passed, {counts['needs-changes']} to fix, "
-                f"{counts['unreadable']} unreadable")
+        line = f"{files}: {counts['passed']} passed, {counts['needs-changes']} to fix, {counts['unreadable']} unreadable"
         return line + (f"; {skipped} skipped" if skipped else "")
-    line = f"共 {n} 个文件：通过 {counts['passed']}，需修改 {counts['needs-changes']}，无法读取 {counts['unreadable']}"
+    line = f"{files}：通过 {counts['passed']}，需修改 {counts['needs-changes']}，无法读取 {counts['unreadable']}"
     return line + (f"；跳过 {skipped} 个" if skipped else "")
 
 
@@ -75,15 +83,16 @@ def skipped_line(s: Skipped, lang: str = "zh") -> str:
 def batch_lines(result: BatchResult, lang: str = "zh") -> list[str]:
     """What ``perfxl batch`` prints when it is done: the counts and the files written."""
     c = result.counts
-    n, skipped = len(result.rows), len(result.skipped)
+    files = _files(len({r.path for r in result.rows}), len(result.rows), lang)
+    skipped = len(result.skipped)
     annotated = result.outdir / "annotated"
     if lang == "en":
-        lines = [f"{plural(n, 'file')}: {c['通过']} passed, {c['需修改']} to fix, {c['无法读取']} unreadable"
+        lines = [f"{files}: {c['通过']} passed, {c['需修改']} to fix, {c['无法读取']} unreadable"
                  + (f"; {skipped} skipped" if skipped else "")]
         lines += [f"wrote {p}" for p in result.outputs]
         lines.append(f"wrote {plural(len(result.annotated), 'annotated copy', 'annotated copies')} in {annotated}")
         return lines
-    lines = [f"共 {n} 个文件：通过 {c['通过']}，需修改 {c['需修改']}，无法读取 {c['无法读取']}"
+    lines = [f"{files}：通过 {c['通过']}，需修改 {c['需修改']}，无法读取 {c['无法读取']}"
              + (f"；跳过 {skipped} 个" if skipped else "")]
     lines += [f"已写入 {p}" for p in result.outputs]
     lines.append(f"已写入 {len(result.annotated)} 个标注副本：{annotated}")
@@ -94,17 +103,49 @@ def _sev(f: Finding, lang: str) -> str:
     return _SEV_EN[f.severity] if lang == "en" else f.severity.zh
 
 
-def render_file(fr: FileReport, con: Console, lang: str = "zh", strict: bool = False) -> None:
-    """One file: a heading, a table per sheet (cell, code, severity, message), the verdict."""
+def _plain(con: Console) -> bool:
+    """Whether rich would write a line of text to ``con`` unchanged: no colours or styles
+    (output that is not a terminal, or a terminal rich colours nothing), not recording, not a legacy Windows
+    console.  Then :func:`_line` writes it itself: rich's per-line work (measuring,
+    wrapping, asking the environment for the console size) was a tenth of
+    ``perfxl check`` over a folder of clean workbooks (scripts/bench.py)."""
+    return con.color_system is None and not con.legacy_windows and not con.record and not con.is_jupyter
+
+
+def _line(con: Console, text: str, style: str, plain: bool, width: int) -> None:
+    """One line, as ``con.print(Text(text, style=style))`` prints it (an empty one as
+    ``con.print()``).  When ``plain`` (:func:`_plain`) and the line is printable and
+    narrower than ``width``, rich would neither restyle, strip nor wrap it, so it is
+    written directly."""
+    if plain and text.isprintable():
+        from rich.cells import cell_len
+
+        if cell_len(text) < width:
+            con.file.write(text + "\n")
+            return
+    if not text:
+        con.print()
+        return
+    from rich.text import Text
+
+    con.print(Text(text, style=style))
+
+
+def render_file(fr: FileReport, con: Console, lang: str = "zh", strict: bool = False,
+                plain: bool | None = None, width: int | None = None) -> None:
+    """One file: a heading, a table per sheet (cell, code, severity, message), the verdict.
+    ``plain`` and ``width`` are :func:`_plain` and the console's width, when the caller
+    already knows them."""
     from rich.table import Table
     from rich.text import Text
 
+    if plain is None:
+        plain = _plain(con)
+    if width is None:
+        width = con.width
     en = lang == "en"
     name = fr.unit_name
-    head = Text(fr.path, style="bold")
-    if name:
-        head.append(f"  {name}")
-    con.print(head)
+    _line(con, f"{fr.where}  {name}" if name else fr.where, "bold", plain, width)
     by_sheet: dict[str | None, list[Finding]] = {}
     for f in fr.findings:
         by_sheet.setdefault(f.sheet, []).append(f)
@@ -119,42 +160,41 @@ def render_file(fr: FileReport, con: Console, lang: str = "zh", strict: bool = F
             table.add_row(f.cell or "", f.code, Text(_sev(f, lang), style=_STYLE[f.severity]), f.message(lang))
         con.print(table)
     style = "bold red" if (not fr.readable or fr.failed(strict)) else "bold green"
-    con.print(Text(verdict(fr, lang, strict), style=style))
+    _line(con, verdict(fr, lang, strict), style, plain, width)
 
 
 def render_report(report: Report, lang: str = "zh", strict: bool = False, file: IO[str] | None = None) -> None:
     """Every file of the report, in order, separated by a blank line; the totals after
     several files."""
     con = console(file)
+    plain, width = _plain(con), con.width
     for i, fr in enumerate(report.files):
         if i:
-            con.print()
-        render_file(fr, con, lang, strict)
+            _line(con, "", "", plain, width)
+        render_file(fr, con, lang, strict, plain, width)
     if len(report.files) > 1:
-        from rich.text import Text
-
-        con.print()
-        con.print(Text(totals_line(report, lang), style="bold"))
+        _line(con, "", "", plain, width)
+        _line(con, totals_line(report, lang), "bold", plain, width)
 
 
 def render_rules(rules: Iterable[Rule], file: IO[str] | None = None, lang: str = "zh") -> None:
-    """The catalogue as one table: code, severity, area, title — in one language."""
+    """The catalogue as one table: code, severity, area, kinds, title — in one language."""
     from rich.table import Table
     from rich.text import Text
 
     en = lang == "en"
     con = console(file)
     table = Table(show_lines=False, pad_edge=False)
-    for col in (("code", "severity", "area", "title") if en else ("代码", "级别", "范围", "名称")):
+    for col in (("code", "severity", "area", "kinds", "title") if en else ("代码", "级别", "范围", "适用表", "名称")):
         table.add_column(col, no_wrap=col not in ("title", "名称"))
     for r in rules:
         table.add_row(r.code, Text(r.severity.value if en else r.severity.zh, style=_STYLE[r.severity]),
-                      AREAS[r.area][1 if en else 0], r.title_en if en else r.title)
+                      AREAS[r.area][1 if en else 0], kind_names(r.kinds, lang), r.title_en if en else r.title)
     con.print(table)
 
 
 def render_rule(r: Rule, file: IO[str] | None = None, lang: str = "zh") -> None:
-    """One rule in full: code and slug, title, severity, area, why, example, message."""
+    """One rule in full: code and slug, title, severity, area, kinds, why, example, message."""
     from rich.text import Text
 
     en = lang == "en"
@@ -165,6 +205,7 @@ def render_rule(r: Rule, file: IO[str] | None = None, lang: str = "zh") -> None:
             ("title", r.title_en),
             ("severity", r.severity.value),
             ("area", AREAS[r.area][1]),
+            ("kinds", kind_names(r.kinds, "en")),
             ("sheet", r.sheet or "—"),
             ("why", r.why_en),
             ("example", r.example_en),
@@ -175,6 +216,7 @@ def render_rule(r: Rule, file: IO[str] | None = None, lang: str = "zh") -> None:
             ("名称", r.title),
             ("级别", r.severity.zh),
             ("范围", AREAS[r.area][0]),
+            ("适用表", kind_names(r.kinds)),
             ("工作表", r.sheet or "—"),
             ("原因", r.why),
             ("示例", r.example),

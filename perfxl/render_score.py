@@ -226,7 +226,7 @@ def _common_table(card: ScoreCard, lang: str) -> Table:
 
 def _render_file(fr: FileReport, console: Console, tol: float, lang: str) -> None:
     name = fr.unit_name or _w("no name", lang)
-    console.rule(Text(f"{name}  {fr.path}", style="bold"))
+    console.rule(Text(f"{name}  {fr.where}", style="bold"))
     if not fr.readable or fr.score is None:
         console.print(Text(_w("unreadable", lang), style="bold red"))
         for f in fr.findings:

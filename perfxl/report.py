@@ -44,10 +44,25 @@ class FileReport:
     unit: Unit | None = None
     score: ScoreCard | None = None
     readable: bool = True
+    # The template kind ('dept', 'project') and, for a project form, its sheet: a workbook
+    # of several 项目支出绩效自评表 gives one FileReport per form sheet.
+    kind: str = "dept"
+    sheet: str | None = None
+
+    @classmethod
+    def of_unit(cls, path: str, unit: Unit, findings: list[Finding], score: ScoreCard | None = None) -> FileReport:
+        """The report of one read unit of the file at ``path``."""
+        return cls(path=path, findings=findings, unit=unit, score=score, readable=unit.readable, kind=unit.kind,
+                   sheet=unit.form_sheet)
 
     @property
     def unit_name(self) -> str | None:
         return self.unit.name if self.unit is not None else None
+
+    @property
+    def where(self) -> str:
+        """How the unit is named in output: the file, and ``file › sheet`` for a project form."""
+        return f"{self.path} › {self.sheet}" if self.sheet else self.path
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -84,6 +99,8 @@ class FileReport:
         follow ``lang``."""
         return {
             "path": self.path,
+            "kind": self.kind,
+            "sheet": self.sheet,
             "unit": self.unit_name,
             "readable": self.readable,
             "status": self.status,

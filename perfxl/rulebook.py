@@ -81,6 +81,8 @@ class Rulebook:
     qualitative: dict[str, tuple[float, float]]  # 完成情况 → [low, high] fraction of 分值
     placeholders: tuple[str, ...]
     limits: Limits
+    project_weights: dict[str, float] = field(default_factory=dict)  # the 项目支出 kind's weights
+    bare_direction: str = "="  # a project target written without a sign ('10次'): '=' or '≥'
     severities: dict[str, str] = field(default_factory=dict)  # code → error/warning/info/off
     source: str = "default"
 
@@ -155,7 +157,7 @@ def _parse(data: dict, text: str, path: str) -> Rulebook:
         return float(v)
 
     known = {"rulebook", "weights", "grades", "tolerance", "execution", "indicators", "qualitative",
-             "placeholders", "limits", "rules"}
+             "placeholders", "limits", "rules", "project"}
     for section in data:
         if section not in known:
             raise err(section, None, f"未知的节，应为 {'、'.join(sorted(known))} 之一",
@@ -168,6 +170,27 @@ def _parse(data: dict, text: str, path: str) -> Rulebook:
         if k not in LEVEL_KEYS:
             raise err("weights", k, f"未知的评价内容，应为 {'、'.join(LEVEL_KEYS)} 之一",
                       f"unknown part; expected one of {list(LEVEL_KEYS)}")
+    project = data.get("project", {})
+    if not isinstance(project, dict) or not isinstance(project.get("weights", {}), dict):
+        raise err("project", None, "应为含 [project.weights] 表的表", "must be a table with a [project.weights] table")
+    for k in project:
+        if k not in ("weights", "bare_direction"):
+            raise err("project", k, '未知的键，应为 "weights" 或 "bare_direction"',
+                      'unknown key; expected "weights" or "bare_direction"')
+    project_weights = {}
+    for label in LEVEL_KEYS:
+        v = project.get("weights", {}).get(label)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 100:
+            raise err("project", label, f"[project.weights] {label} 应为 0 到 100 之间的数，实际为 {v!r}",
+                      f"[project.weights] {label} must be a number from 0 to 100, got {v!r}")
+        project_weights[label] = float(v)
+    for k in project.get("weights", {}):
+        if k not in LEVEL_KEYS:
+            raise err("project", k, f"[project.weights] 中未知的评价内容，应为 {'、'.join(LEVEL_KEYS)} 之一",
+                      f"unknown part in [project.weights]; expected one of {list(LEVEL_KEYS)}")
+    bare = project.get("bare_direction", "=")
+    if bare not in ("=", "≥"):
+        raise err("project", "bare_direction", f'应为 "=" 或 "≥"，实际为 {bare!r}', f'must be "=" or "≥", got {bare!r}')
     grades = {g: number("grades", g, 0, 100) for g in GRADES[:-1]}
     if not grades["优"] >= grades["良"] >= grades["中"]:
         raise err("grades", None, "等级下限应满足 优 ≥ 良 ≥ 中", "bands must satisfy 优 ≥ 良 ≥ 中")
@@ -223,6 +246,8 @@ def _parse(data: dict, text: str, path: str) -> Rulebook:
         qualitative=qual,
         placeholders=tuple(words),
         limits=limits,
+        project_weights=project_weights,
+        bare_direction=bare,
         severities=severities,
         source=path,
     )

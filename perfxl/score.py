@@ -40,18 +40,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 from perfxl.common import budget_amount, common_indicators, describe_problem, field_number, field_ref
 from perfxl.computed import values
 from perfxl.i18n import Text, tr
+from perfxl.kinds import DEPT_KIND, Kind, kind_of
 from perfxl.model import Field, Indicator, Unit
 from perfxl.rulebook import LEVEL_KEYS, Rulebook
 from perfxl.spec import BUDGET, INDICATORS, LEVELS, QUALITATIVE, SELF_SCORE, addr
-
-if TYPE_CHECKING:  # pragma: no cover
-    from perfxl.report import Report
 
 __all__ = [
     "IndicatorScore",
@@ -60,9 +57,6 @@ __all__ = [
     "ScoreCard",
     "score_indicator",
     "score_unit",
-    "score_files",
-    "score_paths",
-    "scores_to_dict",
     "SCORED",
     "NOT_SCORED",
 ]
@@ -258,6 +252,8 @@ def _plain(f: Field) -> Any:
 
 def _ind_ref(ind: Indicator, key: str) -> str:
     f: Field = getattr(ind, key)
+    if f.cell is None and f.sheet not in (None, INDICATORS.name):  # a form's column that is not there
+        return field_ref(f, f.sheet, "")
     return field_ref(f, INDICATORS.name, addr(ind.row, INDICATORS.col_of(key)) if f.cell is None else f.cell)
 
 
@@ -312,8 +308,10 @@ def _band(rb: Rulebook, completion: str, w: float) -> tuple[float, float, bool]:
     return low * w, high * w, high >= top - _EPS
 
 
-def score_indicator(ind: Indicator, rulebook: Rulebook) -> IndicatorScore:
+def score_indicator(ind: Indicator, rulebook: Rulebook, kind: Kind = DEPT_KIND) -> IndicatorScore:
     """Score one indicator by its direction and the rulebook (see the module docstring).
+    A 定性 indicator of a kind without 完成情况 (the national project form) is scored by
+    the clerk's 得分 within [0, 分值].
 
     Never raises: an indicator that cannot be scored gets ``score`` None and reasons
     naming the cells at fault.
@@ -334,6 +332,16 @@ def score_indicator(ind: Indicator, rulebook: Rulebook) -> IndicatorScore:
                        else Text(f"{ref} 指标性质无法识别（{direction}）", f"{ref} direction not recognised ({direction})"))
         return out
 
+    if direction == QUALITATIVE and not kind.qualitative_completion:
+        out.method = "定性"
+        if s is None:
+            reasons.append(_problem(ind, "self_score", ("定性指标按自评得分计分", "a qualitative indicator is scored by its self-score")))
+        if reasons or w is None or w < 0 or s is None:
+            return out
+        out.band = (0.0, w)
+        out.clamped = not (-rulebook.score_tolerance - _EPS <= s <= w + rulebook.score_tolerance + _EPS)
+        out.score = min(max(s, 0.0), w)
+        return out
     if direction == QUALITATIVE:
         out.method = "定性 band"
         completion = ind.completion.value if ind.completion.ok else None
@@ -393,7 +401,25 @@ def _sum(values: Iterable[float | None]) -> float | None:
 
 def _declared(unit: Unit, key: str, rb: Rulebook) -> float | None:
     """A 自评得分 as the clerk declares it: typed, or what its formula gives (the subtotals
-    and 总分 are SUMIF/SUM formulas, computed here whether or not the file was calculated)."""
+    and 总分 are SUMIF/SUM formulas, computed here whether or not the file was calculated).
+    A project form declares only its 总分 and the execution 得分 (no subtotals); a blank
+    总分 is the sum of what the form's parts declare."""
+    if unit.form_sheet is not None:
+        if key == "budget_execution":
+            row = unit.budget.get("total")
+            f = row.score if row is not None else None
+            if f is None or f.status in ("uncalculated", "blank"):  # perfxl's formula not yet calculated, or left blank
+                ex = _execution(unit, rb, [], [])
+                return None if ex.score is None else round(ex.score, 2)
+            return field_number(f)
+        if key != "total":
+            return None
+        row_t = unit.scores.get("total")
+        typed = field_number(row_t.self_score) if row_t is not None else None
+        if typed is not None:
+            return typed
+        parts = [field_number(i.self_score) for i in unit.indicators] + [_declared(unit, "budget_execution", rb)]
+        return None if not unit.indicators or any(v is None for v in parts[:-1]) else math.fsum(v or 0.0 for v in parts)
     if key not in unit.scores:
         return None
     return values(unit, rb).judged(SELF_SCORE.name, key, "self_score") if key != "budget_execution" \
@@ -401,7 +427,7 @@ def _declared(unit: Unit, key: str, rb: Rulebook) -> float | None:
 
 
 def _execution(unit: Unit, rb: Rulebook, reasons: list[Text], notes: list[Text]) -> ExecutionScore:
-    w = rb.weight("预算执行率")
+    w = kind_of(unit).weight(rb, "预算执行率")
     adjusted, note_a = budget_amount(unit, "adjusted", rulebook=rb)
     actual, note_b = budget_amount(unit, "actual", rulebook=rb)
     notes.extend(n for n in (note_a, note_b) if n)
@@ -409,6 +435,8 @@ def _execution(unit: Unit, rb: Rulebook, reasons: list[Text], notes: list[Text])
 
     def ref(col: str) -> str:
         f = row.amount(col) if row is not None else None
+        if unit.form_sheet is not None:
+            return field_ref(f, unit.form_sheet, f.cell if f is not None and f.cell else "")
         return field_ref(f, BUDGET.name, f.cell if f is not None and f.cell else BUDGET.cell("total", col))
 
     no_rate = ("，无法计算预算执行率", "; the execution rate cannot be computed")
@@ -437,12 +465,18 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
     """
     reasons: list[Text] = []
     notes: list[Text] = []
+    kind = kind_of(unit)
     execution = _execution(unit, rulebook, reasons, notes)
-    scores = [score_indicator(ind, rulebook) for ind in unit.indicators]
+    scores = [score_indicator(ind, rulebook, kind) for ind in unit.indicators]
     if not scores:
-        reasons.append(Text(f"{INDICATORS.name} 没有填写任何绩效指标", f"{INDICATORS.name}: no indicator filled in"))
+        where = unit.form_sheet or INDICATORS.name
+        reasons.append(Text(f"{where} 没有填写任何绩效指标", f"{where}: no indicator filled in"))
+    no_weights = bool(unit.indicators) and all(i.weight.status == "missing" for i in unit.indicators)
+    if no_weights:  # a form without a 分值 column (J002): said once, not once per indicator
+        where = unit.form_sheet or INDICATORS.name
+        reasons.append(Text(f"{where} 绩效指标表没有“分值”列，无法评分", f"{where}: the indicator table has no weight column"))
     for sc in scores:
-        reasons.extend(sc.reasons)
+        reasons.extend(r for r in sc.reasons if not no_weights or "分值" not in r)
         if _level_of(sc.indicator) is None:
             ind = sc.indicator
             what = (describe_problem(ind.level1) if not ind.level1.ok
@@ -455,14 +489,14 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
     for label, key in LEVEL_KEYS.items():
         declared = _declared(unit, key, rulebook)
         if key == "budget_execution":
-            levels[label] = LevelScore(label, rulebook.weight(label), execution.score, declared, declared)
+            levels[label] = LevelScore(label, kind.weight(rulebook, label), execution.score, declared, declared)
             continue
         mine = [sc for sc in scores if _level_of(sc.indicator) == label]
         if scores and not mine:
             notes.append(Text(f"{label}下没有指标，该项计 0 分", f"no {LEVELS_EN[label]}: that part scores 0"))
         levels[label] = LevelScore(
             label,
-            rulebook.weight(label),
+            kind.weight(rulebook, label),
             _sum(sc.score for sc in mine),
             _sum(sc.self_score for sc in mine) if mine else None,
             declared,
@@ -478,7 +512,7 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
     self_total = _declared(unit, "total", rulebook)
     row = unit.scores.get("total")
     cell = row.self_score if row is not None else None
-    if self_total is not None and (cell is None or not cell.ok):
+    if self_total is not None and (cell is None or not cell.ok) and unit.form_sheet is None:
         ref = field_ref(cell, SELF_SCORE.name,
                         cell.cell if cell is not None and cell.cell else SELF_SCORE.cell("total", "self_score"))
         p = describe_problem(cell)
@@ -497,7 +531,7 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
         execution=execution,
         levels=levels,
         indicators=scores,
-        common=common_indicators(unit, rulebook),
+        common=common_indicators(unit, rulebook) if kind.common_indicators else {},
         notes=notes,
         rulebook_id=rulebook.id,
     )
@@ -505,49 +539,3 @@ def score_unit(unit: Unit, rulebook: Rulebook) -> ScoreCard:
 
 def _dedupe(items: list[Text]) -> list[Text]:
     return list(dict.fromkeys(items))
-
-
-def score_files(paths: Iterable[str | Path], rulebook: Rulebook) -> Report:
-    """Read and score every file: a :class:`~perfxl.report.Report` whose FileReports carry
-    the unit, the reader's findings and the score card (None for an unreadable file)."""
-    from perfxl.reader import read_unit
-    from perfxl.report import FileReport, Report
-
-    files = []
-    for p in paths:
-        unit = read_unit(p, rulebook)
-        findings = [f.with_path(str(p)) for f in unit.findings]
-        if not unit.readable:
-            files.append(FileReport(path=str(p), findings=findings, unit=unit, readable=False))
-            continue
-        files.append(FileReport(path=str(p), findings=findings, unit=unit, score=score_unit(unit, rulebook)))
-    return Report(files=files, rulebook=rulebook)
-
-
-def score_paths(inputs: Iterable[str | Path], rulebook: Rulebook) -> Report:
-    """What ``perfxl score`` does: find the workbooks among ``inputs`` as ``perfxl check``
-    does (:func:`perfxl.inputs.discover`: folders recursively, lock files and perfxl's own
-    outputs left out and listed in ``Report.skipped``), then :func:`score_files` them."""
-    from perfxl.inputs import discover
-
-    files, skipped = discover(list(inputs))
-    report = score_files(files, rulebook)
-    report.skipped = skipped
-    return report
-
-
-def scores_to_dict(report: Report, lang: str = "zh") -> dict[str, Any]:
-    """The JSON shape of ``perfxl score``: ``{"rulebook", "units": [...]}``, one entry per
-    file: path, unit name and :meth:`ScoreCard.to_dict`; an unreadable file has status
-    "unreadable" and its reasons are the reader's findings.  Texts follow ``lang``."""
-    units = []
-    for fr in report.files:
-        entry: dict[str, Any] = {"path": fr.path, "unit": fr.unit_name}
-        if fr.score is None:
-            zh, en = SCORE_STATUSES["unreadable"]
-            entry.update({"status": "unreadable", "status_text": en if lang == "en" else zh,
-                          "reasons": [f"{f.ref + ' ' if f.ref else ''}{f.message(lang)}" for f in fr.findings]})
-        else:
-            entry.update(fr.score.to_dict(lang))
-        units.append(entry)
-    return {"rulebook": report.rulebook.id if report.rulebook is not None else None, "units": units}

@@ -25,20 +25,31 @@ import json
 import math
 from collections import Counter, defaultdict
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 from perfxl import __version__
-from perfxl.findings import Finding, Severity, get_rule
+from perfxl.kinds import is_part
+from perfxl.catalogue import get_rule
+from perfxl.findings import Finding, Severity
 from perfxl.inputs import Skipped
-from perfxl.layout import FOOTER, column_width, is_landscape, row_height, text_width, wrapped_lines
+from perfxl.layout import column_width, row_height, text_width, wrapped_lines
 from perfxl.safe import atomic_path, clean_text, csv_text
 from perfxl.spec import GRADES
 
-if TYPE_CHECKING:  # pragma: no cover
-    from perfxl.report import FileReport
-    from perfxl.rulebook import Rulebook
+from perfxl.summary_rows import (
+    STATUS_FIX,
+    STATUS_OK,
+    STATUS_UNREADABLE,
+    RunInfo,
+    SummaryRow,
+    UnitDetail,
+    first_error,
+    iter_details,
+    rank_rows,
+)
+from perfxl.summary_projects import KIND_TEXT, PROJECTS_SHEET, write_projects_sheet
+from perfxl.summary_xlsx import GRADE_COLOURS, Formats, colour_marks, column_widths, fit_row, page_setup, put, write_rows
 
 __all__ = [
     "SUMMARY_XLSX",
@@ -63,10 +74,6 @@ __all__ = [
 SUMMARY_XLSX = "汇总表.xlsx"
 SUMMARY_JSON = "summary.json"
 FINDINGS_CSV = "findings.csv"
-
-STATUS_OK, STATUS_FIX, STATUS_UNREADABLE = "通过", "需修改", "无法读取"
-# The stable values summary.json carries for them (as ``perfxl check --format json`` does).
-_STATUS_VALUES = {STATUS_OK: "passed", STATUS_FIX: "needs-changes", STATUS_UNREADABLE: "unreadable"}
 
 # (header, SummaryRow attribute, kind, widest) of the 汇总 sheet, in order: a column is as
 # wide as its content, up to ``widest`` units (then text wraps).
@@ -104,6 +111,7 @@ FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("说明", "message"),
     ("应为", "expected"),
     ("实际", "actual"),
+    ("表类型", "form"),  # 部门整体 or 项目支出
 )
 
 # The 复核得分 histogram of the 图表 sheet: (label, low inclusive, high exclusive).
@@ -115,180 +123,12 @@ SCORE_BUCKETS: tuple[tuple[str, float, float], ...] = (
     ("≥90", 90, math.inf),
 )
 
-_GRADE_COLOURS = {"优": ("#C6EFCE", "#006100"), "良": ("#DDEBF7", "#1F4E79"),
-                  "中": ("#FFEB9C", "#9C5700"), "差": ("#FFC7CE", "#9C0006")}
-_STATUS_COLOURS = {STATUS_OK: ("#C6EFCE", "#006100"), STATUS_FIX: ("#FFEB9C", "#9C5700"),
-                   STATUS_UNREADABLE: ("#FFC7CE", "#9C0006")}
-
-
-@dataclass
-class SummaryRow:
-    """One file's line of the summary.  Small and picklable: no Unit, no findings."""
-
-    index: int  # position in the batch's sorted input order
-    path: str  # the input file, as discovered
-    name: str | None = None
-    credit_code: str | None = None
-    department: str | None = None
-    year: int | None = None
-    budget: float | None = None  # 全年预算数 (资金总额), 万元
-    actual: float | None = None  # 全年执行数, 万元
-    rate: float | None = None  # 执行率 (fraction)
-    self_total: float | None = None
-    total: float | None = None  # 复核得分
-    self_grade: str | None = None
-    grade: str | None = None  # 复核等级
-    errors: int = 0
-    warnings: int = 0
-    infos: int = 0
-    status: str = STATUS_OK
-    annotated: str | None = None  # relative path of the annotated copy ('annotated/x.xlsx')
-    note: str = ""  # why unreadable / not scored
-    rank: int | None = None
-    common: dict[str, float | None] = field(default_factory=dict)
-    cells: dict[str, str] = field(default_factory=dict)  # where name, year, credit_code were read
-
-    @property
-    def diff(self) -> float | None:
-        """自评得分 − 复核得分."""
-        if self.self_total is None or self.total is None:
-            return None
-        return round(self.self_total - self.total, 2)
-
-    @property
-    def label(self) -> str:
-        """The unit's name, or its file name when the name could not be read."""
-        return self.name or Path(self.path).name
-
-    @classmethod
-    def from_report(cls, report: FileReport, index: int, annotated: str | None = None) -> SummaryRow:
-        """The row of one checked file."""
-        row = cls(index=index, path=report.path, annotated=annotated)
-        row.errors, row.warnings, row.infos = report.errors, report.warnings, report.infos
-        row.status = report.status_text("zh")
-        unit = report.unit
-        if not report.readable or unit is None or not unit.readable:
-            row.status = STATUS_UNREADABLE
-            row.note = first_error(report.findings)
-            return row
-        row.name = _clip(unit.name)
-        row.credit_code = _clip(unit.credit_code)
-        dep = unit.profile.get("department")
-        row.department = _clip(dep.value) if dep is not None and dep.ok and dep.value is not None else None
-        row.year = unit.year
-        for key in ("name", "year", "credit_code"):
-            f = unit.profile.get(key)
-            if f is not None and f.cell:
-                row.cells[key] = f.cell
-        from perfxl.common import budget_amount, common_indicators
-
-        card = report.score
-        # Figures that cannot be computed are None (shown blank), never a guess; an
-        # exception here is a bug and is reported as such (F902) by the batch.
-        row.budget = _round(budget_amount(unit, "adjusted")[0])
-        row.actual = _round(budget_amount(unit, "actual")[0])
-        common = card.common if card is not None else common_indicators(unit)
-        row.common = {k: (None if v is None else round(v, 6)) for k, v in common.items()}
-        if card is not None:
-            row.rate = _round(card.execution.rate, 6) if card.execution is not None else None
-            row.total, row.grade = _round(card.total), card.grade
-            row.self_total, row.self_grade = _round(card.self_total), card.self_grade
-            if card.total is None:
-                row.note = "未评分：" + "；".join(card.reasons or ["评分所需数据不全"])
-        if row.rate is None and row.common.get("预算执行率") is not None:
-            row.rate = row.common["预算执行率"]
-        return row
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape (English keys; ``status`` a stable value, ``status_text`` the words)."""
-        d = asdict(self)
-        d["diff"] = self.diff
-        d["status"] = _STATUS_VALUES.get(self.status, self.status)
-        d["status_text"] = self.status
-        return d
-
-
-def first_error(findings: Sequence[Finding]) -> str:
-    """The message of the first error (why a file could not be read)."""
-    for f in findings:
-        if f.severity == Severity.ERROR:
-            return f"{f.code} {f.message()}"
-    return findings[0].message() if findings else "无法读取"
-
-
-def _clip(v: Any, limit: int = 500) -> Any:
-    if isinstance(v, str):
-        return clean_text(v, limit)
-    return v
-
-
-def _round(v: float | None, nd: int = 2) -> float | None:
-    if v is None or not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
-        return None
-    return round(float(v), nd)
-
-
-@dataclass
-class UnitDetail:
-    """What the outputs need of one file beyond its row: findings and score card."""
-
-    findings: list[Finding] = field(default_factory=list)
-    score: dict[str, Any] | None = None  # ScoreCard.to_dict()
-
-
-@dataclass
-class RunInfo:
-    """What the 说明 sheet and summary.json say about the run."""
-
-    rulebook_id: str = ""
-    rulebook_name: str = ""
-    inputs: list[str] = field(default_factory=list)  # the paths given on the command line
-    skipped: list[Skipped] = field(default_factory=list)
-    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
-    jobs: int = 1
-    timeout: float | None = None
-    year: int | None = None
-
-    @classmethod
-    def for_rulebook(cls, rulebook: Rulebook | None, **kw: Any) -> RunInfo:
-        if rulebook is None:
-            return cls(**kw)
-        return cls(rulebook_id=rulebook.id, rulebook_name=rulebook.name, **kw)
-
-    @property
-    def started_text(self) -> str:
-        return self.started.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
 def score_bucket(total: float) -> str:
     """The histogram bucket of a 复核得分 ('<60', '60–70', …, '≥90')."""
     for label, lo, hi in SCORE_BUCKETS:
         if lo <= total < hi:
             return label
     return SCORE_BUCKETS[-1][0]
-
-
-def rank_rows(rows: Sequence[SummaryRow]) -> list[SummaryRow]:
-    """Rows in 汇总 order, with ``rank`` set.
-
-    Scored files first, by 复核得分 descending, ties by name then path; equal scores
-    share a rank (1, 2, 2, 4).  Unscored and unreadable files follow in input order,
-    without a rank.
-    """
-    scored = [r for r in rows if r.total is not None and r.status != STATUS_UNREADABLE]
-    rest = [r for r in rows if not (r.total is not None and r.status != STATUS_UNREADABLE)]
-    scored.sort(key=lambda r: (-round(r.total or 0.0, 2), r.label, r.path))
-    rest.sort(key=lambda r: r.index)
-    prev: float | None = None
-    rank = 0
-    for i, r in enumerate(scored, start=1):
-        t = round(r.total or 0.0, 2)
-        if t != prev:
-            rank, prev = i, t
-        r.rank = rank
-    for r in rest:
-        r.rank = None
-    return scored + rest
 
 
 def _finding_record(f: Finding, row: SummaryRow) -> dict[str, Any]:
@@ -298,6 +138,7 @@ def _finding_record(f: Finding, row: SummaryRow) -> dict[str, Any]:
         title = ""
     return {
         "unit": row.label,
+        "form": KIND_TEXT.get(row.kind, row.kind),
         "file": row.path,
         "sheet": f.sheet,
         "cell": f.cell,
@@ -322,52 +163,6 @@ def _cell_value(v: Any, text: str | None) -> Any:
     return text
 
 
-class _Formats:
-    """The xlsxwriter formats of the summary, made once."""
-
-    def __init__(self, wb: Any):
-        plain = {"font_name": "等线", "font_size": 10, "valign": "top"}
-        self.title = wb.add_format({**plain, "bold": True, "font_size": 14})
-        self.sub = wb.add_format({**plain, "font_color": "#595959"})
-        self.heading = wb.add_format({**plain, "bold": True, "font_size": 11})
-        # Table cells carry a light border, so a printout reads as a table without
-        # printing the gridlines of the title rows.
-        base = {**plain, "border": 1, "border_color": "#BFBFBF"}
-        self.head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                   "align": "center", "valign": "vcenter"})
-        self.text = wb.add_format(base)
-        self.wrap = wb.add_format({**base, "text_wrap": True})
-        self.int = wb.add_format({**base, "num_format": "0"})
-        self.amount = wb.add_format({**base, "num_format": "#,##0.00"})
-        self.rate = wb.add_format({**base, "num_format": "0.00%"})
-        self.score = wb.add_format({**base, "num_format": "0.00"})
-        self.rate_wrap = wb.add_format({**base, "num_format": "0.00%", "text_wrap": True})
-        self.score_wrap = wb.add_format({**base, "num_format": "0.00", "text_wrap": True})
-        self.link = wb.add_format({**base, "font_color": "#0563C1", "underline": 1})
-        self.bold = wb.add_format({**base, "bold": True})
-        self.centre = wb.add_format({**base, "align": "center"})
-        self.cond = {text: wb.add_format({"bg_color": bg, "font_color": fg})
-                     for text, (bg, fg) in {**_GRADE_COLOURS, **_STATUS_COLOURS}.items()}
-
-    def of(self, kind: str) -> Any:
-        return {"int": self.int, "amount": self.amount, "rate": self.rate, "score": self.score}.get(kind, self.text)
-
-
-def _put(ws: Any, r: int, c: int, value: Any, fmt: Any) -> None:
-    """Write one value: text always as a string, numbers as numbers, None as nothing."""
-    if value is None:
-        ws.write_blank(r, c, None, fmt)
-    elif isinstance(value, bool):
-        ws.write_boolean(r, c, value, fmt)
-    elif isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            ws.write_blank(r, c, None, fmt)
-        else:
-            ws.write_number(r, c, value, fmt)
-    else:
-        ws.write_string(r, c, clean_text(str(value)), fmt)
-
-
 def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callable[[SummaryRow], UnitDetail],
                   info: RunInfo) -> list[Path]:
     """Write 汇总表.xlsx, summary.json and findings.csv into ``outdir``; returns their paths.
@@ -380,8 +175,11 @@ def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callab
 
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    ordered_input = sorted(rows, key=lambda r: r.index)
+    ordered_input = sorted(rows, key=lambda r: r.key)
     ranked = rank_rows(ordered_input)
+    # 部门整体 units on the 汇总, 共性指标 and 图表 sheets; project forms on 项目 (perfxl.summary_projects).
+    depts = [r for r in ranked if not is_part(r.kind)]
+    projects = [r for r in ranked if is_part(r.kind)]
     targets = [outdir / SUMMARY_XLSX, outdir / SUMMARY_JSON, outdir / FINDINGS_CSV]
     with ExitStack() as stack:
         tmp_xlsx, tmp_json, tmp_csv = (stack.enter_context(atomic_path(t)) for t in targets)
@@ -392,8 +190,9 @@ def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callab
         wb.set_properties({"title": "部门整体支出绩效自评 汇总表", "author": "perfxl", "company": "",
                            "comments": f"perfxl {__version__}; rulebook {info.rulebook_id}",
                            "created": info.started.replace(tzinfo=None)})
-        fm = _Formats(wb)
+        fm = Formats(wb)
         ws_sum = wb.add_worksheet("汇总")
+        ws_projects = wb.add_worksheet(PROJECTS_SHEET) if projects else None
         ws_find = wb.add_worksheet("问题清单")
         ws_rules = wb.add_worksheet("规则统计")
         ws_common = wb.add_worksheet("共性指标")
@@ -422,7 +221,7 @@ def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callab
                 d = detail(row)
                 records = [_finding_record(f, row) for f in d.findings]
                 for f, rec in zip(d.findings, records):
-                    code_units[f.code].add(row.index)
+                    code_units[f.code].add(row.key)
                     code_count[f.code] += 1
                     code_sev[f.code].add(f.severity.value)
                     writer.writerow([csv_text(_csv_value(f, k, rec)) for _, k in FINDING_COLUMNS])
@@ -431,8 +230,7 @@ def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callab
                 unit = row.to_dict()
                 unit["score"] = d.score
                 unit["findings"] = [{**f.to_dict(), "title": rec["title"]} for f, rec in zip(d.findings, records)]
-                jf.write(("\n    " if i == 0 else ",\n    ") + json.dumps(_finite(unit), ensure_ascii=False,
-                                                                        default=str, allow_nan=False))
+                jf.write(("\n    " if i == 0 else ",\n    ") + _unit_json(unit))
             jf.write("\n  ],\n" if ordered_input else "],\n")
             stats = _rule_stats(code_units, code_count, code_sev)
             jf.write('  "rules": ' + json.dumps(stats, ensure_ascii=False) + "\n}\n")
@@ -442,43 +240,16 @@ def write_outputs(outdir: str | Path, rows: Sequence[SummaryRow], detail: Callab
             ws_find.write_string(1, 0, "未发现问题。", fm.text)
         find_widths.finish()
 
-        _write_summary_sheet(ws_sum, ranked, info, fm)
+        _write_summary_sheet(ws_sum, depts, info, fm)
+        if ws_projects is not None:
+            write_projects_sheet(ws_projects, projects, depts, info, fm)
         _write_rules_sheet(ws_rules, stats, fm)
-        _write_common_sheet(ws_common, ordered_input, fm)
-        _write_chart_sheet(wb, ws_chart, ranked, fm)
+        _write_common_sheet(ws_common, [r for r in ordered_input if not is_part(r.kind)], fm)
+        _write_chart_sheet(wb, ws_chart, depts, fm)
         _write_notes_sheet(ws_note, ordered_input, info, fm)
         wb.close()
         _forward_slash_links(tmp_xlsx)
     return targets
-
-
-def _page_setup(ws: Any, widths: Sequence[float], header_rows: int = 1, freeze_cols: int = 0) -> None:
-    """Print as a finance office prints (:mod:`perfxl.layout`): A4, landscape when wider
-    than a portrait page, one page wide, the header rows repeated and frozen, page numbers
-    in the footer.  ``widths`` are the columns' widths (set here too)."""
-    for c, w in enumerate(widths):
-        ws.set_column(c, c, w)
-    if is_landscape(sum(widths)):
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    if header_rows:
-        ws.repeat_rows(0, header_rows - 1)
-        ws.freeze_panes(header_rows, freeze_cols)
-    ws.hide_gridlines(1)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    ws.set_footer(FOOTER)
-
-
-def _fit_row(ws: Any, r: int, texts: Sequence[tuple[Any, float]]) -> None:
-    """Set a row tall enough for its wrapped texts (LibreOffice and Excel do not refit
-    rows of a generated file); a row whose texts fit on one line keeps the default."""
-    n = max((wrapped_lines(t, w) for t, w in texts if isinstance(t, str) and t), default=1)
-    height = row_height(n)
-    if height is not None:
-        ws.set_row(r, height)
 
 
 def _forward_slash_links(path: Path) -> None:
@@ -505,6 +276,15 @@ def _forward_slash_links(path: Path) -> None:
             z.writestr(info, data)
 
 
+def _unit_json(unit: dict[str, Any]) -> str:
+    """One unit of summary.json.  Walking every value for a NaN (:func:`_finite`) cost
+    more than the encoding itself, so it is done only for a unit that has one."""
+    try:
+        return json.dumps(unit, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:  # a NaN or an infinity somewhere: JSON has no such numbers
+        return json.dumps(_finite(unit), ensure_ascii=False, default=str, allow_nan=False)
+
+
 def _finite(obj: Any) -> Any:
     """``obj`` with NaN and infinities replaced by None (JSON has no such numbers)."""
     if isinstance(obj, float):
@@ -523,7 +303,9 @@ def _json_field(fh: io.TextIOBase | Any, key: str, value: Any) -> None:
 def _totals(rows: Sequence[SummaryRow]) -> dict[str, int]:
     status = Counter(r.status for r in rows)
     return {
-        "files": len(rows),
+        "files": len({r.path for r in rows}),
+        "units": len(rows),  # a workbook of several project forms is one file, several units
+        "projects": sum(1 for r in rows if is_part(r.kind)),
         "passed": status.get(STATUS_OK, 0),
         "to_fix": status.get(STATUS_FIX, 0),
         "unreadable": status.get(STATUS_UNREADABLE, 0),
@@ -559,16 +341,16 @@ class _FindingsSheet:
     grow with their content (up to a limit) and are set when the last row is written."""
 
     WRAPPED = {"title": 18.0, "message": 56.0, "expected": 14.0, "actual": 14.0}
-    WIDEST = {"unit": 30.0, "file": 36.0, "sheet": 12.0, "cell": 10.0, "code": 8.0, "severity": 8.0}
+    WIDEST = {"unit": 30.0, "form": 8.0, "file": 36.0, "sheet": 12.0, "cell": 10.0, "code": 8.0, "severity": 8.0}
 
-    def __init__(self, ws: Any, fm: _Formats):
+    def __init__(self, ws: Any, fm: Formats):
         self.ws, self.fm = ws, fm
         self.widths = {k: column_width([], h) for h, k in FINDING_COLUMNS}
         self.widths.update(self.WRAPPED)
         for c, (h, _k) in enumerate(FINDING_COLUMNS):
             ws.write_string(0, c, h, fm.head)
 
-    def write(self, ws: Any, r: int, rec: dict[str, Any], fm: _Formats) -> None:
+    def write(self, ws: Any, r: int, rec: dict[str, Any], fm: Formats) -> None:
         texts = []
         for k, cap in self.WIDEST.items():
             w = column_width([rec[k]], maximum=cap)
@@ -576,18 +358,18 @@ class _FindingsSheet:
             if isinstance(rec[k], str) and text_width(rec[k]) + 1.5 > cap:
                 texts.append((rec[k], cap))  # wraps at the column's limit
         texts += [(rec[k], w) for k, w in self.WRAPPED.items() if isinstance(rec[k], str)]
-        _fit_row(ws, r, texts)
+        fit_row(ws, r, texts)
         for c, (_, k) in enumerate(FINDING_COLUMNS):
             v = rec[k]
             if k in ("expected", "actual") and isinstance(v, (int, float)) and not isinstance(v, bool):
                 fmt = fm.rate_wrap if rec["kind"] == "rate" else fm.score_wrap if isinstance(v, float) else fm.wrap
             else:
                 fmt = fm.wrap
-            _put(ws, r, c, v, fmt)
+            put(ws, r, c, v, fmt)
 
     def finish(self) -> None:
         widths = [self.widths[k] for _, k in FINDING_COLUMNS]
-        _page_setup(self.ws, widths)
+        page_setup(self.ws, widths)
 
 
 SUMMARY_HEADER_ROW = 2  # 0-based: a title, a line of totals, then the header
@@ -599,23 +381,7 @@ def _summary_title(rows: Sequence[SummaryRow], info: RunInfo) -> str:
     return f"{year}年度部门整体支出绩效自评复核汇总表" if year else "部门整体支出绩效自评复核汇总表"
 
 
-def _summary_widths(rows: Sequence[SummaryRow]) -> dict[str, float]:
-    """Each 汇总 column as wide as its content (as shown), up to its limit."""
-    shown = {"amount": "{:,.2f}", "rate": "{:.2%}", "score": "{:.2f}"}
-    widths = {}
-    for header, attr, kind, widest in SUMMARY_COLUMNS:
-        if kind == "link":
-            values: list[Any] = ["打开"]
-        else:
-            values = [getattr(r, attr) for r in rows]
-            fmt = shown.get(kind)
-            if fmt:
-                values = [fmt.format(v) for v in values if isinstance(v, (int, float))]
-        widths[attr] = column_width(values, header, minimum=5, maximum=widest)
-    return widths
-
-
-def _write_summary_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: _Formats) -> None:
+def _write_summary_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: Formats) -> None:
     t = _totals(rows)
     ws.write_string(0, 0, _summary_title(rows, info), fm.title)
     ws.set_row(0, 22)
@@ -624,57 +390,32 @@ def _write_summary_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm:
         f"需修改 {t['to_fix']}，无法读取 {t['unreadable']}。按复核得分排名；差异 = 自评得分 − 复核得分。"
         f"各列含义和跳过的文件见“说明”工作表。"), fm.sub)
     head_row = SUMMARY_HEADER_ROW
-    widths = _summary_widths(rows)
+    widths = column_widths(SUMMARY_COLUMNS, rows)
     for c, (h, attr, kind, _) in enumerate(SUMMARY_COLUMNS):
         ws.write_string(head_row, c, h, fm.head)
     heads = [(h, widths[attr]) for h, attr, _, _ in SUMMARY_COLUMNS]
     ws.set_row(head_row, row_height(max(wrapped_lines(h, w) for h, w in heads)) or 15)
     centred = {"rank", "year", "self_grade", "grade", "status", "errors", "warnings"}
-    wrapped = ("note", "name", "path")
-    for i, row in enumerate(rows, start=head_row + 1):
-        _fit_row(ws, i, [(getattr(row, a) or "", widths[a]) for a in wrapped])
-        for c, (_, attr, kind, _) in enumerate(SUMMARY_COLUMNS):
-            if kind == "link":
-                if row.annotated:
-                    # A relative link, so the output folder can be moved or zipped as a whole.
-                    ws.write_url(i, c, "external:" + row.annotated, fm.link, string="打开",
-                                 tip=clean_text(row.annotated, 250))
-                else:
-                    ws.write_blank(i, c, None, fm.text)
-                continue
-            value = getattr(row, attr)
-            fmt = fm.centre if attr in centred else fm.wrap if attr in wrapped else fm.of(kind)
-            _put(ws, i, c, value, fmt)
+    write_rows(ws, head_row + 1, SUMMARY_COLUMNS, rows, widths, fm, centred, ("note", "name", "path"))
     last = head_row + max(len(rows), 1)
     ws.autofilter(head_row, 0, last, len(SUMMARY_COLUMNS) - 1)
-    cols = {attr: c for c, (_, attr, _, _) in enumerate(SUMMARY_COLUMNS)}
-    for attr in ("grade", "self_grade"):
-        for g in GRADES:
-            ws.conditional_format(head_row + 1, cols[attr], last, cols[attr],
-                                  {"type": "cell", "criteria": "==", "value": f'"{g}"', "format": fm.cond[g]})
-    for st in (STATUS_OK, STATUS_FIX, STATUS_UNREADABLE):
-        ws.conditional_format(head_row + 1, cols["status"], last, cols["status"],
-                              {"type": "cell", "criteria": "==", "value": f'"{st}"', "format": fm.cond[st]})
-    # A difference of a point or more between self and computed score deserves a look.
-    ws.conditional_format(head_row + 1, cols["diff"], last, cols["diff"],
-                          {"type": "cell", "criteria": "not between", "minimum": -1, "maximum": 1,
-                           "format": fm.cond["中"]})
-    _page_setup(ws, [widths[a] for _, a, _, _ in SUMMARY_COLUMNS], header_rows=head_row + 1, freeze_cols=2)
+    colour_marks(ws, head_row + 1, last, {attr: c for c, (_, attr, _, _) in enumerate(SUMMARY_COLUMNS)}, fm)
+    page_setup(ws, [widths[a] for _, a, _, _ in SUMMARY_COLUMNS], header_rows=head_row + 1, freeze_cols=2)
 
 
-def _write_rules_sheet(ws: Any, stats: list[dict[str, Any]], fm: _Formats) -> None:
+def _write_rules_sheet(ws: Any, stats: list[dict[str, Any]], fm: Formats) -> None:
     head = (("代码", "code"), ("规则", "title"), ("严重程度", "severity"), ("涉及单位数", "units"), ("问题数", "findings"))
     for c, (h, _k) in enumerate(head):
         ws.write_string(0, c, h, fm.head)
     for r, s in enumerate(stats, start=1):
         for c, (_h, k) in enumerate(head):
-            _put(ws, r, c, s[k], fm.int if k in ("units", "findings") else fm.text)
+            put(ws, r, c, s[k], fm.int if k in ("units", "findings") else fm.text)
     if stats:
         ws.autofilter(0, 0, len(stats), len(head) - 1)
-    _page_setup(ws, [column_width([s[k] for s in stats], h, maximum=40, header_lines=1) for h, k in head])
+    page_setup(ws, [column_width([s[k] for s in stats], h, maximum=40, header_lines=1) for h, k in head])
 
 
-def _write_common_sheet(ws: Any, rows: Sequence[SummaryRow], fm: _Formats) -> None:
+def _write_common_sheet(ws: Any, rows: Sequence[SummaryRow], fm: Formats) -> None:
     from perfxl.common import COMMON_INDICATORS
 
     shown = [r for r in rows if r.status != STATUS_UNREADABLE]
@@ -688,16 +429,16 @@ def _write_common_sheet(ws: Any, rows: Sequence[SummaryRow], fm: _Formats) -> No
     widths += [column_width(["-100.00%", "1,000.00"], h, maximum=14) for h in heads[2:]]
     ws.set_row(0, row_height(max(wrapped_lines(h, w) for h, w in zip(heads, widths))) or 15)
     for r, row in enumerate(shown, start=1):
-        _fit_row(ws, r, [(row.label, widths[0]), (row.path, widths[1])])
+        fit_row(ws, r, [(row.label, widths[0]), (row.path, widths[1])])
         ws.write_string(r, 0, clean_text(row.label), fm.wrap)
         ws.write_string(r, 1, clean_text(row.path), fm.wrap)
         for c, ci in enumerate(COMMON_INDICATORS, start=2):
-            _put(ws, r, c, row.common.get(ci.key), fm.rate if ci.kind == "rate" else fm.amount)
+            put(ws, r, c, row.common.get(ci.key), fm.rate if ci.kind == "rate" else fm.amount)
     ws.autofilter(0, 0, max(len(shown), 1), 1 + len(COMMON_INDICATORS))
-    _page_setup(ws, widths, freeze_cols=1)
+    page_setup(ws, widths, freeze_cols=1)
 
 
-def _write_chart_sheet(wb: Any, ws: Any, rows: Sequence[SummaryRow], fm: _Formats) -> None:
+def _write_chart_sheet(wb: Any, ws: Any, rows: Sequence[SummaryRow], fm: Formats) -> None:
     grades = Counter(r.grade for r in rows if r.total is not None and r.grade)
     buckets = Counter(score_bucket(r.total) for r in rows if r.total is not None and r.status != STATUS_UNREADABLE)
     unscored = sum(1 for r in rows if r.total is None or r.status == STATUS_UNREADABLE)
@@ -724,7 +465,7 @@ def _write_chart_sheet(wb: Any, ws: Any, rows: Sequence[SummaryRow], fm: _Format
         "categories": ["图表", 1, 0, n + 1, 0],
         "values": ["图表", 1, 1, n + 1, 1],
         "data_labels": {"value": True},
-        "points": [{"fill": {"color": _GRADE_COLOURS[g][1]}} for g in GRADES] + [{"fill": {"color": "#A6A6A6"}}],
+        "points": [{"fill": {"color": GRADE_COLOURS[g][1]}} for g in GRADES] + [{"fill": {"color": "#A6A6A6"}}],
     })
     grade_chart.set_title({"name": "各复核等级单位数"})
     grade_chart.set_legend({"none": True})
@@ -744,21 +485,23 @@ def _write_chart_sheet(wb: Any, ws: Any, rows: Sequence[SummaryRow], fm: _Format
     hist.set_legend({"none": True})
     hist.set_y_axis({"major_gridlines": {"visible": True}, "min": 0})
     ws.insert_chart(16, 3, hist, {"x_scale": 1.0, "y_scale": 0.9})
-    _page_setup(ws, [14, 10], header_rows=0)
+    page_setup(ws, [14, 10], header_rows=0)
     ws.set_landscape()  # the charts stand right of the tables
     ws.fit_to_pages(1, 1)
 
 
-def _write_notes_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: _Formats) -> None:
+def _write_notes_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: Formats) -> None:
     widths = (14.0, 84.0)  # fits an A4 portrait page
-    _page_setup(ws, widths, header_rows=0)
+    page_setup(ws, widths, header_rows=0)
     totals = _totals(rows)
     lines: list[tuple[str, str]] = [
         ("规则库", f"{info.rulebook_name}（{info.rulebook_id}）" if info.rulebook_name else info.rulebook_id),
         ("perfxl 版本", __version__),
         ("运行时间", info.started_text),
         ("输入", "；".join(info.inputs) or "—"),
-        ("处理文件数", f"{totals['files']} 个：通过 {totals['passed']}，需修改 {totals['to_fix']}，"
+        ("处理文件数", f"{totals['files']} 个"
+                       + (f"，{totals['units']} 张自评表（其中项目支出 {totals['projects']} 张）" if totals["projects"] else "")
+                       + f"：通过 {totals['passed']}，需修改 {totals['to_fix']}，"
                        f"无法读取 {totals['unreadable']}；错误 {totals['errors']} 个，警告 {totals['warnings']} 个"),
         ("跳过文件数", f"{len(info.skipped)} 个（见下表）" if info.skipped else "0 个"),
     ]
@@ -768,7 +511,7 @@ def _write_notes_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: _
     ws.write_string(r, 0, "部门整体支出绩效自评 汇总表 — 说明", fm.title)
     r = 2
     for k, v in lines:
-        _fit_row(ws, r, [(v, widths[1])])
+        fit_row(ws, r, [(v, widths[1])])
         ws.write_string(r, 0, k, fm.bold)
         ws.write_string(r, 1, clean_text(v), fm.wrap)
         r += 1
@@ -776,7 +519,7 @@ def _write_notes_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: _
     ws.write_string(r, 0, "如何阅读", fm.heading)
     r += 1
     guide = [
-        ("汇总", "每个文件一行，按复核得分从高到低排名（同分按单位名称）；未评分或无法读取的文件排在最后、不排名。"
+        ("汇总", "每个部门整体自评表（及无法读取的文件）一行，按复核得分从高到低排名（同分按单位名称）；未评分或无法读取的文件排在最后、不排名。"
                  "差异 = 自评得分 − 复核得分；状态：通过 = 没有错误，需修改 = 有错误（强制性问题，须改正后重新提交），"
                  "无法读取 = 文件打不开或不是自评表（原因见“说明”列）。“打开”链接指向 annotated 文件夹中的标注副本。"),
         ("问题清单", "全部文件的全部问题：错误 = 强制性，必须修改；警告 = 提示性，须说明原因；提示 = 仅供参考。"
@@ -784,6 +527,9 @@ def _write_notes_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: _
         ("规则统计", "每条规则触发的单位数和问题数，用于发现共性问题（如普遍未填偏差原因）。"),
         ("共性指标", "按财预〔2013〕53号框架计算的部门整体共性指标（在职人员控制率、预算执行率、三公经费控制率等），"
                      "空白表示数据缺失或分母为 0。"),
+        ("项目", "每张项目支出绩效自评表一行，按主管部门分组、组内按复核得分从高到低；下方为各部门汇总：项目数、资金、"
+                 "以全年执行数为权重的加权平均复核得分、得分最低的项目，以及该部门是否报送了部门整体自评表。"
+                 "部门整体自评表只列在“汇总”“共性指标”“图表”中。"),
         ("图表", "各复核等级的单位数，以及复核得分的分布。"),
         ("标注副本", "annotated 文件夹中每个文件的副本：第一页“校验结果”列出全部问题并可跳转到单元格，"
                      "出问题的单元格标红加实线框（错误）或标橙加虚线框（警告）并附批注，计算单元格出错时其填报单元格加点线框，"
@@ -791,7 +537,7 @@ def _write_notes_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: _
                      "副本中的公式在 Excel/WPS 打开时重新计算。"),
     ]
     for k, v in guide:
-        _fit_row(ws, r, [(v, widths[1])])
+        fit_row(ws, r, [(v, widths[1])])
         ws.write_string(r, 0, k, fm.text)
         ws.write_string(r, 1, v, fm.wrap)
         r += 1
@@ -802,13 +548,7 @@ def _write_notes_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: _
         ws.write_string(r, 0, "（无）", fm.text)
     for sk in info.skipped:
         text = clean_text(f"{sk.path} — {sk.reason}")
-        _fit_row(ws, r, [(text, widths[1])])
+        fit_row(ws, r, [(text, widths[1])])
         ws.write_string(r, 0, "跳过", fm.text)
         ws.write_string(r, 1, text, fm.wrap)
         r += 1
-
-
-def iter_details(details: Iterable[tuple[SummaryRow, UnitDetail]]) -> Callable[[SummaryRow], UnitDetail]:
-    """A ``detail`` callback over an in-memory mapping (for callers that hold everything)."""
-    table = {row.index: d for row, d in details}
-    return lambda row: table.get(row.index, UnitDetail())

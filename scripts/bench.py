@@ -6,7 +6,7 @@ Usage::
     python scripts/bench.py [--n N] [--quick] [--workdir DIR] [--json [PATH]] [--profile]
                             [--inputs DIR]
 
-Makes N workbooks with the sample generator (``perfxl.samples.county_units`` written by
+Makes N workbooks with the sample generator (``samplegen.dept.county_units`` written by
 ``perfxl.template.write_workbook``; cached in ``--workdir`` keyed by N and by the source of
 the generator, so reruns don't regenerate; ``--inputs DIR`` measures given workbooks
 instead) and measures, on the same files:
@@ -58,7 +58,7 @@ SEED = 7  # the sample seed: fixed so every run measures the same workbooks
 NA = "n/a (not built yet"  # + ": <what is missing>)"
 
 # Sources whose change makes cached workbooks stale.
-GENERATOR_SOURCES = ("perfxl/samples.py", "perfxl/template.py", "perfxl/spec.py")
+GENERATOR_SOURCES = ("scripts/samplegen/dept.py", "perfxl/template.py", "perfxl/spec.py")
 
 
 # ------------------------------------------------------------------ results
@@ -193,7 +193,7 @@ def prepare_inputs(n: int, workdir: Path) -> tuple[list[Path], Path, str] | str:
 
     Returns (files, cache dir, how they were obtained) or an n/a reason.
     """
-    got = api("perfxl.samples", "county_units")
+    got = api("samplegen.dept", "county_units")
     if isinstance(got, str):
         return got
     got_w = api("perfxl.template", "write_workbook")
@@ -250,6 +250,39 @@ def existing_inputs(src: Path, n: int, workdir: Path) -> tuple[list[Path], Path,
     return sorted(d.glob("*.xlsx")), cache, f"{len(found)} given workbooks from {src}"
 
 
+def project_inputs(n: int, workdir: Path) -> list[Path] | str:
+    """N project workbooks: the shipped project samples (samples/projects, perfxl's template
+    and the national layout written by another hand), cycled and linked under new names."""
+    src = sorted((REPO / "samples" / "projects").glob("*.xlsx"))
+    if not src:
+        return "n/a (no samples/projects/*.xlsx)"
+    d = workdir / f"projects-n{n}"
+    if d.is_dir() and len(list(d.glob("*.xlsx"))) == n:
+        return sorted(d.glob("*.xlsx"))
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    for i in range(n):
+        f = src[i % len(src)]
+        try:
+            os.link(f, d / f"{i:05d}_{f.name}")
+        except OSError:
+            shutil.copy2(f, d / f"{i:05d}_{f.name}")
+    return sorted(d.glob("*.xlsx"))
+
+
+def mixed_dir(workdir: Path, dept: list[Path], projects: list[Path]) -> Path:
+    """A mixed inbox: the first half of the 部门整体 inputs and of the project forms."""
+    d = workdir / f"mixed-{len(dept)}-{len(projects)}"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    for f in dept[: len(dept) // 2] + projects[: len(projects) // 2]:
+        try:
+            os.link(f, d / f.name)
+        except OSError:
+            shutil.copy2(f, d / f.name)
+    return d
+
+
 def subset_dir(cache: Path, files: list[Path], k: int) -> Path:
     """A directory holding the first ``k`` files (hard links; copies if linking fails)."""
     d = cache / f"inputs-first{k}"
@@ -299,6 +332,7 @@ def _check_one() -> Callable[[Path], Any] | str:
     if isinstance(got, str):
         return got
     check_file, CheckOptions = got
+    units = api("perfxl.check", "check_file_units")  # every form of a workbook of several
     from perfxl.rulebook import load_rulebook
 
     opts = CheckOptions(rulebook=load_rulebook(None))
@@ -306,8 +340,9 @@ def _check_one() -> Callable[[Path], Any] | str:
     def check(p: Path) -> tuple[bool, bool]:
         # Each report is summarised and let go, as a batch does: holding a thousand
         # reports would time the memory they fill, not the check.
-        r = check_file(p, opts)
-        return getattr(r, "readable", True), bool(getattr(r, "errors", 0))
+        reports = units[0](p, opts) if not isinstance(units, str) else [check_file(p, opts)]
+        return (all(getattr(r, "readable", True) for r in reports),
+                any(getattr(r, "errors", 0) for r in reports))
 
     return check
 
@@ -349,6 +384,48 @@ def in_process(files: list[Path], rounds: int, keys: list[str]) -> dict[str, Mea
         m.note = (how + "; " if how else "") + f"{errors} with errors, {unreadable} unreadable"
         m.done(total, len(files), with_errors=errors, unreadable=unreadable)
     return {k: out[k] for k in keys}
+
+
+_FLOOR_READ_SCRIPT = """
+import sys
+from pathlib import Path
+from python_calamine import CalamineWorkbook
+cells = 0
+for p in sorted(Path(sys.argv[1]).glob('*.xlsx')):
+    wb = CalamineWorkbook.from_path(str(p))
+    for name in wb.sheet_names:
+        cells += sum(len(r) for r in wb.get_sheet_by_name(name).to_python())
+    wb.close()
+print(cells)
+"""
+
+
+def whole_process(inputs: Path, n: int, rounds: int, env: dict[str, str]) -> dict[str, Measurement]:
+    """`perfxl check DIR` against a bare calamine read of the same files in one process, each
+    a fresh process as a user meets it (startup, discovery and output included); passes
+    interleaved, the fastest of each kept."""
+    cmds = {
+        "floor_read_cli": [sys.executable, "-c", _FLOOR_READ_SCRIPT, str(inputs)],
+        "check_cli": perfxl_exe() + ["check", str(inputs)],
+    }
+    best: dict[str, tuple[float, float]] = {}
+    for _ in range(max(1, rounds)):
+        for key, cmd in cmds.items():
+            c0 = _children_cpu()
+            t0 = time.perf_counter()
+            r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
+            if r.returncode not in (0, 1):
+                raise RuntimeError(f"{' '.join(cmd[:3])} … exit {r.returncode}: {r.stderr[-300:]}")
+            if key not in best or wall < best[key][0]:
+                best[key] = (wall, cpu)
+    out = {}
+    for key, (wall, cpu) in best.items():
+        m = Measurement(key, key)
+        m.cpu_s = cpu
+        m.note = f"fastest of {rounds} interleaved runs" if rounds > 1 else ""
+        out[key] = m.done(wall, n)
+    return out
 
 
 def floor_write(files: list[Path], scratch: Path) -> Measurement:
@@ -619,6 +696,9 @@ def ratios(ms: dict[str, Measurement], n_small: int, n_large: int) -> list[Ratio
         Ratio("batch_speedup_j2", "batch speed-up --jobs 1 ÷ --jobs 2", ">=", 1.7),
         Ratio("rss_growth", f"peak RSS N={n_large} ÷ N={n_small} (within 20%)", "<=", 1.2),
         Ratio("cold_check", "cold `perfxl check one.xlsx`", "<=", 1.0, unit=" s"),
+        Ratio("check_cli_vs_floor_read_cli", "whole process: `perfxl check DIR` / calamine read", "<=", 3.0),
+        Ratio("check_projects_vs_floor_read", "project forms: check / floor-read", "<=", 3.0),
+        Ratio("batch_mixed_j1_vs_floor_write", "mixed inbox: batch --jobs 1 / floor-write", "<=", 1.3),
     ]
     r = {x.key: x for x in out}
     def cpu(key: str) -> float | None:
@@ -657,6 +737,14 @@ def ratios(ms: dict[str, Measurement], n_small: int, n_large: int) -> list[Ratio
         r["rss_growth"].value = max(a, b) / min(a, b)
     else:
         r["rss_growth"].note = why("rss_small", "batch_j2")
+    for key, a, b in (("check_cli_vs_floor_read_cli", "check_cli", "floor_read_cli"),
+                      ("check_projects_vs_floor_read", "check_projects", "floor_read_projects"),
+                      ("batch_mixed_j1_vs_floor_write", "batch_mixed_j1", "floor_write_mixed")):
+        if per(a) and per(b):
+            r[key].value = per(a) / per(b)
+            r[key].note = cpu_note(a, b)
+        else:
+            r[key].note = why(a, b)
     if ms.get("cold_check") and ms["cold_check"].status == "ok":
         r["cold_check"].value = ms["cold_check"].total_s
         if ms["cold_check"].cpu_s is not None:
@@ -876,6 +964,12 @@ def main(argv: Iterable[str] | None = None) -> int:
         ("cold_version", f"cold `perfxl --version` (median of {repeats})"),
         ("cold_check", f"cold `perfxl check one.xlsx` (median of {repeats})"),
         ("cold_check_nocache", "  … same, no bytecode cache (this shell's env)"),
+        ("floor_read_cli", "whole process: calamine read of every file, one process"),
+        ("check_cli", "whole process: `perfxl check DIR`"),
+        ("floor_read_projects", "project forms: floor-read (python-calamine, every sheet)"),
+        ("check_projects", "project forms: check in-process (read + check + score, every form)"),
+        ("floor_write_mixed", "mixed inbox: floor-write (openpyxl load + save)"),
+        ("batch_mixed_j1", "mixed inbox: batch --jobs 1 (subprocess)"),
     ]
     labels = dict(order)
 
@@ -946,6 +1040,36 @@ def main(argv: Iterable[str] | None = None) -> int:
         measure("rss_small", lambda: batch_run("rss_small", "", subset_dir(cache, files, n_small), n_small, 2, scratch))
         measure("cold_version", lambda: startup_reference(repeats, clerk_env(workdir, True)))
         measure("cold_check", lambda: cold_check(files[0], repeats, clerk_env(workdir, True)))
+        rounds_cli = 1 if args.quick else 3
+        if only is None or {"floor_read_cli", "check_cli"} & only:
+            log("[bench] whole process: `perfxl check DIR` and a calamine read, interleaved …")
+            try:
+                ms.update(whole_process(inputs, n, rounds_cli, clerk_env(workdir, True)))
+            except Exception as e:  # noqa: BLE001 - report the failure on its lines, go on
+                for k in ("floor_read_cli", "check_cli"):
+                    ms[k] = Measurement(k, labels[k], status="error", note=f"error ({type(e).__name__}: {e})")
+        for k in ("floor_read_cli", "check_cli"):
+            if k in ms:
+                ms[k].key, ms[k].label = k, labels[k]
+            else:
+                ms[k] = Measurement(k, labels[k], note="skipped (--only)")
+        projects = project_inputs(n, workdir)
+        if isinstance(projects, str):
+            for k in ("floor_read_projects", "check_projects", "floor_write_mixed", "batch_mixed_j1"):
+                ms[k] = Measurement(k, labels[k], note=projects)
+        else:
+            if only is None or {"floor_read_projects", "check_projects"} & only:
+                log("[bench] project forms: floor-read and check, interleaved …")
+                got = in_process(projects, 1 if args.quick else 5, ["floor_read", "check"])
+                for src, dst in (("floor_read", "floor_read_projects"), ("check", "check_projects")):
+                    got[src].key, got[src].label = dst, labels[dst]
+                    ms[dst] = got[src]
+            mixed = mixed_dir(workdir, files, projects)
+            mixed_files = sorted(mixed.glob("*.xlsx"))
+            measure("floor_write_mixed", lambda: floor_write(mixed_files, scratch))
+            measure("batch_mixed_j1", lambda: batch_run("batch_mixed_j1", "", mixed, len(mixed_files), 1, scratch))
+            for k in ("floor_read_projects", "check_projects"):
+                ms.setdefault(k, Measurement(k, labels[k], note="skipped (--only)"))
         if sys.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE"):
             measure("cold_check_nocache", lambda: cold_check(files[0], repeats, clerk_env(workdir, False)))
         else:

@@ -24,17 +24,18 @@ _SEVERITY = {"error": "错误 error", "warning": "警告 warning", "info": "提�
 
 
 def render_table() -> str:
-    """The Markdown table of every rule: code | 严重程度 | 名称 | title | why."""
-    from perfxl.findings import catalogue
+    """The Markdown table of every rule: code | 严重程度 | 名称 | title | 适用表 kinds | why."""
+    from perfxl.catalogue import catalogue
+    from perfxl.findings import kind_names
 
     lines = [
-        "| code | 严重程度 | 名称 | title | why |",
-        "|---|---|---|---|---|",
+        "| code | 严重程度 | 名称 | title | 适用表 kinds | why |",
+        "|---|---|---|---|---|---|",
     ]
     for r in catalogue():
         lines.append(
             f"| `{r.code}` {cell(r.slug)} | {_SEVERITY[r.severity.value]} | {cell(r.title)} | "
-            f"{cell(r.title_en)} | {cell(r.why)} |"
+            f"{cell(r.title_en)} | {cell(kind_names(r.kinds))} | {cell(r.why)} |"
         )
     return "\n".join(lines)
 

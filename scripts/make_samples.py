@@ -6,9 +6,12 @@ Usage: python scripts/make_samples.py [--out samples] [--formats DIR] [--no-conv
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from perfxl.samples import make_samples
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from samplegen.dept import make_samples  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -35,7 +35,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from perfxl.findings import Severity, get_rule
+from perfxl.catalogue import get_rule
+from perfxl.findings import Severity
 from perfxl.spec import DEPT, FormSheet, TableSheet, addr
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -442,7 +443,7 @@ def recording_f001() -> Any:
     """Record, for each F001 the reader makes, the exception it was handling."""
     import sys
 
-    import perfxl.reader as reader
+    import perfxl.read.unit as reader
 
     real = reader.F001
     causes: list[BaseException | None] = []

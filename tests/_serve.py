@@ -21,8 +21,8 @@ DEPT = "示例县人力资源和社会保障局"
 
 
 def sample_data(prefix: str = "009_") -> dict[str, Any]:
-    """The data of a shipped sample (as :func:`perfxl.samples.county_units` made it)."""
-    from perfxl.samples import county_units
+    """The data of a shipped sample (as :func:`samplegen.dept.county_units` made it)."""
+    from samplegen.dept import county_units
 
     return copy.deepcopy(next(d for f, d, _ in county_units() if f.startswith(prefix)))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import uuid
@@ -12,14 +11,8 @@ from typing import Any
 
 import pytest
 
-from perfxl import samples
+from samplegen import dept as samples
 
-# python-docx (the reports) brings lxml, and with lxml openpyxl writes a formula's missing
-# value as <v></v> instead of <v/>; the reader's XML probe still reads those two differently
-# (the probe is being made to read every well-formed form alike).  Until then the tests keep
-# openpyxl's own writer, as before lxml was a dependency; OPENPYXL_LXML=True runs them with it.
-# (Set before any test module imports openpyxl; nothing above does.)
-os.environ.setdefault("OPENPYXL_LXML", "False")
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ import pytest
 
 from perfxl.annotate import FILLS, FINDINGS_SHEET, SCORE_SHEET, annotate, comment_text
 from perfxl.check import CheckOptions, check_file
-from perfxl.findings import Severity, get_rule
+from perfxl.catalogue import get_rule
+from perfxl.findings import Severity
 from perfxl.report import FileReport
 from perfxl.rulebook import default_rulebook
 from perfxl.spec import INDICATORS, PROFILE, SELF_SCORE
@@ -275,7 +276,7 @@ def test_an_xls_copy_is_read_through_the_readers_isolated_guarded_read(tmp_path:
     import os
     import time
 
-    import perfxl.reader as reader
+    import perfxl.read.grids as grids
     from perfxl.annotate import AnnotateError
 
     src = next(iter(sorted(FORMATS.glob("*.xls"))))
@@ -287,11 +288,11 @@ def test_an_xls_copy_is_read_through_the_readers_isolated_guarded_read(tmp_path:
     with pytest.raises(AnnotateError, match="TooManyRows"):
         annotate(report, tmp_path / "rows.xlsx", rulebook=few_rows)
 
-    monkeypatch.setattr(reader, "read_grids", lambda *a, **k: os.abort())  # calamine aborting
+    monkeypatch.setattr(grids, "read_grids", lambda *a, **k: os.abort())  # calamine aborting
     with pytest.raises(AnnotateError, match="crashed"):
         annotate(report, tmp_path / "abort.xlsx", rulebook=rb)
 
-    monkeypatch.setattr(reader, "read_grids", lambda *a, **k: time.sleep(30))
+    monkeypatch.setattr(grids, "read_grids", lambda *a, **k: time.sleep(30))
     quick = dataclasses.replace(rb, limits=dataclasses.replace(rb.limits, timeout_seconds=1))
     started = time.monotonic()
     with pytest.raises(AnnotateError, match="timed out"):

@@ -44,17 +44,17 @@ def misbehaving_worker(task: Task) -> Any:
 def hung_parser_worker(task: Task) -> Any:
     """process_file with a parser that hangs: the forked parser child writes its pid and
     its parent's (the worker's) next to the input, then sleeps."""
-    import perfxl.reader as reader
+    import perfxl.read.grids as grids
 
     def hang(*a: Any, **k: Any) -> None:
         Path(task.abspath + ".pids").write_text(f"{os.getpid()} {os.getppid()}")
         time.sleep(60)
 
-    real, reader.read_grids = reader.read_grids, hang
+    real, grids.read_grids = grids.read_grids, hang
     try:
         return process_file(task)
     finally:  # with jobs=1 this runs in the test's own process
-        reader.read_grids = real
+        grids.read_grids = real
 
 
 def failing_second_pass_worker(task: Task) -> Any:

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from _cli import script
 
-from perfxl.findings import AREAS, catalogue
+from perfxl.catalogue import catalogue, get_rule
+from perfxl.findings import AREAS
 from perfxl.rules.registry import CHECKS
 
 ROOT = Path(__file__).resolve().parent.parent
-MY_AREAS = ("P", "B", "S", "G", "I", "T", "X")  # the checks' codes (F/V are the reader's)
+MY_AREAS = ("P", "B", "S", "G", "I", "T", "X", "J")  # the checks' codes (F/V are the reader's)
 
 
 def _script():
@@ -88,8 +89,49 @@ def _other_code(d: dict[str, Any]) -> None:
     d["profile"]["credit_code"] = "13430725006439999"[:17] + uscc.calc_check_digit("13430725006439999"[:17])
 
 
+def _project(code: str):  # noqa: ANN202 - the project form planted with the mistake that fires ``code``
+    def run(make_xlsx, d):  # noqa: ANN001, ANN202
+        import copy
+        import tempfile
+        from pathlib import Path
+
+        import test_rules_project as tp
+
+        form = copy.deepcopy(tp.CLEAN)
+        next(plant for _id, plant, c in tp.PROJECT_CASES if c == code)(form)
+        return tp._findings(tp._write(Path(tempfile.mkdtemp()), form))
+
+    return run
+
+
+def _project_edit(test: str):  # noqa: ANN202 - a project case that edits the written form
+    def run(make_xlsx, d):  # noqa: ANN001, ANN202
+        import copy
+        import tempfile
+        from pathlib import Path
+
+        import openpyxl
+
+        import test_rules_project as tp
+
+        path = tp._write(Path(tempfile.mkdtemp()), copy.deepcopy(tp.CLEAN))
+        wb = openpyxl.load_workbook(path)
+        ws = wb[tp.SHEET]
+        if test == "J009":
+            tp._find(ws, "（2023年度）").value = None
+        else:  # J002: the indicator table's 分值 renamed
+            tp._find(ws, "分值", tp._find(ws, "三级指标").row - 1).value = "备注"
+        wb.save(path)
+        return tp._findings(path)
+
+    return run
+
+
 # Codes no CASES table plants: how each is made to fire.
 OTHER_CASES: dict[str, Any] = {
+    **{c: _project(c) for c in ("J001", "J003", "J004", "J005", "J006", "J007", "J008", "I017")},
+    "J002": _project_edit("J002"),
+    "J009": _project_edit("J009"),
     "I007": lambda make_xlsx, d: _findings_of(make_xlsx(_weights_110(d)), _rulebook_110()),
     "I016": lambda make_xlsx, d: _findings_of(make_xlsx(d)),  # the seed's own 151 vs 10
     "P008": lambda make_xlsx, d: _findings_of(make_xlsx(d, year=2022)),
@@ -97,7 +139,21 @@ OTHER_CASES: dict[str, Any] = {
     "X002": lambda make_xlsx, d: _two_files(make_xlsx, d, _other_code),
     "X003": lambda make_xlsx, d: _two_files(
         make_xlsx, d, lambda o: (_other_code(o), o["profile"].update(name="另一单位", year=2022))),
+    "X004": lambda make_xlsx, d: _with_projects(make_xlsx, d, 200.0),  # the seed's 项目支出 is 112.87
+    "X005": lambda make_xlsx, d: _with_projects(make_xlsx, d, 10.0, department="示例县商务局"),
 }
+
+
+def _with_projects(make_xlsx, seed_data, actual: float, department: str = "桃源县科学技术协会") -> list[Any]:  # noqa: ANN001
+    """The seed's workbook and a project form of ``department`` spending ``actual``."""
+    from _projects import project, write_projects
+
+    from perfxl.check import CheckOptions, check_files
+    from perfxl.rulebook import default_rulebook
+
+    dept = make_xlsx(seed_data, name="dept.xlsx")
+    forms = write_projects(dept.parent / "p.xlsx", project(department=department, actual=actual, budget=actual))
+    return [f for fr in check_files([dept, forms], CheckOptions(default_rulebook())).files for f in fr.findings]
 
 
 def _findings_of(path, rulebook=None):  # noqa: ANN001, ANN202
@@ -159,8 +215,46 @@ def test_the_generator_adds_a_section_when_markers_are_missing():
 
 def test_every_rule_is_explained_in_english():
     """`perfxl rules CODE --lang en` shows why and an example in English for every rule."""
-    from perfxl.rules.english import WHY_EN
+    from perfxl.codes.english import WHY_EN
 
     assert sorted(WHY_EN) == sorted(r.code for r in catalogue())
     for code, (why, example) in WHY_EN.items():
         assert why.strip().endswith(".") and example.strip().endswith("."), code
+
+
+def test_every_entry_names_the_kinds_it_applies_to(capsys):
+    """Each entry says which template kinds it applies to; `perfxl rules` shows them as a
+    column in either language, and the catalogue can be asked for one kind's entries."""
+    import dataclasses
+
+    from perfxl.cli import main
+    from perfxl.findings import rule
+
+    assert all(r.kinds for r in catalogue())
+    assert {r.code for r in catalogue("dept")} == {r.code for r in catalogue() if "dept" in r.kinds}
+    assert catalogue("no-such-kind") == []
+    assert get_rule("B001").to_dict()["kinds"] == list(get_rule("B001").kinds)
+    with pytest.raises(ValueError, match="no template kind"):
+        rule("B999", "x", "error", "x", "x", "x", "x", "x", "x", kinds=())
+    shared = dataclasses.replace(get_rule("B001"), kinds=("dept", "project"))
+    assert shared("预算执行", "D6").rule is shared
+
+    for lang, head, shown in (("zh", "适用表", "部门整体"), ("en", "kinds", "department")):
+        with pytest.raises(SystemExit) as e:
+            main(["rules", "--lang", lang])
+        out = capsys.readouterr().out
+        assert e.value.code == 0 and head in out and shown in out
+    with pytest.raises(SystemExit):
+        main(["rules", "B001", "--lang", "en"])
+    assert "kinds: department" in capsys.readouterr().out
+
+
+def test_a_finding_keeps_its_entry_across_processes():
+    """A finding renders its message from the entry that made it, also after a batch
+    worker pickled it to the parent; the entry is no part of its identity."""
+    import pickle
+
+    f = get_rule("V005")("预算执行", "D6", actual="#DIV/0!")
+    back = pickle.loads(pickle.dumps(f))
+    assert back == f and back.rule == get_rule("V005")
+    assert back.message("zh") == f.message("zh") and "#DIV/0!" in back.message("en")

@@ -61,7 +61,9 @@ def test_json_matches_the_library(seed_file):
     assert entry["path"] == str(seed_file)
     assert entry["unit"] == "桃源县科学技术协会"
     expected = score_unit(read_unit(seed_file, RB), RB).to_dict()
-    assert {k: v for k, v in entry.items() if k not in ("path", "unit")} == json.loads(json.dumps(expected))
+    assert (entry["kind"], entry["sheet"]) == ("dept", None)
+    assert {k: v for k, v in entry.items() if k not in ("path", "unit", "kind", "sheet")} == json.loads(
+        json.dumps(expected))
     assert entry["total"] == 95.0 and entry["budget_execution"]["rate"] == 1.0
     assert entry["common"]["执行数占年初预算"] == 1.0824
     assert entry["indicators"][0]["cell"].startswith("绩效指标!")

@@ -24,7 +24,7 @@ from perfxl.check import CheckOptions, check_file
 from perfxl.computed import BLANK, values
 from perfxl.reader import read_unit
 from perfxl.rulebook import default_rulebook
-from perfxl.samples import _county, seed_data
+from samplegen.dept import _county, seed_data
 from perfxl.spec import (
     BUDGET,
     DEPT,

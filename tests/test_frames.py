@@ -3,6 +3,7 @@ never loads."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -23,7 +24,9 @@ def test_frames_of_a_check() -> None:
     pd = pytest.importorskip("pandas")
     f = perfxl.frames([SAMPLES])
     report = check_paths([SAMPLES], CheckOptions(default_rulebook()))
-    assert len(f.units) == len(report.files) == 31
+    assert len(f.units) == len(report.files)
+    forms = sum(len(x["forms"]) for x in json.loads((SAMPLES / "projects" / "MANIFEST.json").read_text("utf-8"))["files"])
+    assert f.units.kind.value_counts().to_dict() == {"dept": 31, "project": forms}  # a row per unit, of both kinds
     assert list(f.units.columns[:2]) == ["path", "unit"]
     seed = f.units.set_index("unit").loc["桃源县科学技术协会"]
     assert seed.total == 95.0 and seed.grade == "优" and seed.status == "passed"

@@ -73,7 +73,7 @@ def test_damaged_zip_member_never_breaks_check(tmp_path: Path, base: str, op: tu
 def test_the_fuzz_checks_fail_on_an_f001_from_perfxls_own_code(tmp_path: Path, monkeypatch) -> None:
     """What perfxl did before: a bug in the reader (here a KeyError in _read_book) turned
     into F001 "文件已损坏".  The fuzz checks must fail on it, not only on F902."""
-    import perfxl.reader as reader
+    import perfxl.read.unit as reader
     from _fuzz import check_mutant
 
     src = SAMPLES / XLSX_BASES[0]

@@ -271,18 +271,20 @@ needs_fork = pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="n
 def test_parser_abort_is_contained(seed, monkeypatch):
     import os
 
+    import perfxl.read.grids as grids
     import perfxl.reader as reader
 
-    monkeypatch.setattr(reader, "read_grids", lambda *a, **k: os.abort())  # what calamine does on a huge allocation
+    monkeypatch.setattr(grids, "read_grids", lambda *a, **k: os.abort())  # what calamine does on a huge allocation
     with pytest.raises(reader.ParserCrashed, match="signal"):
         reader.read_grids_isolated(seed)
 
 
 @needs_fork
 def test_parser_timeout_is_contained(seed, monkeypatch):
+    import perfxl.read.grids as grids
     import perfxl.reader as reader
 
-    monkeypatch.setattr(reader, "read_grids", lambda *a, **k: time.sleep(30))
+    monkeypatch.setattr(grids, "read_grids", lambda *a, **k: time.sleep(30))
     t = time.perf_counter()
     with pytest.raises(reader.ParserCrashed, match="timed out"):
         reader.read_grids_isolated(seed, timeout=0.5)
@@ -291,6 +293,7 @@ def test_parser_timeout_is_contained(seed, monkeypatch):
 
 @needs_fork
 def test_isolated_read_matches_and_reports(seed, monkeypatch, tmp_path):
+    import perfxl.read.grids as grids
     import perfxl.reader as reader
 
     assert reader.read_grids_isolated(seed) == reader.read_grids(seed)
@@ -298,7 +301,7 @@ def test_isolated_read_matches_and_reports(seed, monkeypatch, tmp_path):
         reader.read_grids_isolated(seed, max_rows=5)
     # Through read_unit: an ods whose parser dies is one F001, not a dead batch.
     ods = bad.ods_empty_tail(None, tmp_path / "x.ods")
-    monkeypatch.setattr(reader, "read_grids", lambda *a, **k: __import__("os").abort())
+    monkeypatch.setattr(grids, "read_grids", lambda *a, **k: __import__("os").abort())
     u = read_unit(ods)
     assert not u.readable and [f.code for f in u.findings] == ["F001"]
     assert "crashed" in u.findings[0].message("en")

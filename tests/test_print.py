@@ -54,7 +54,7 @@ def _assert_prints_like_an_office(ws, header_rows: str | None) -> None:
 
 def test_every_summary_sheet_prints_like_an_office(out: Path) -> None:
     wb = openpyxl.load_workbook(out / "汇总表.xlsx")
-    heads = {"汇总": "1:3", "问题清单": "1:1", "规则统计": "1:1", "共性指标": "1:1", "图表": None, "说明": None}
+    heads = {"汇总": "1:3", "项目": "1:3", "问题清单": "1:1", "规则统计": "1:1", "共性指标": "1:1", "图表": None, "说明": None}
     assert wb.sheetnames == list(heads)
     for name, rows in heads.items():
         _assert_prints_like_an_office(wb[name], rows)

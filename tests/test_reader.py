@@ -523,7 +523,7 @@ def test_only_the_template_sheets_are_parsed(seed_path, tmp_path):
     extra["A1"] = "随手记"
     path = tmp_path / "extra.xlsx"
     wb.save(path)
-    from perfxl.reader import _template_sheets
+    from perfxl.read.unit import _template_sheets
 
     names, grids = read_grids(path, only=_template_sheets())
     assert "草稿" in names and "填报说明" in names
@@ -536,7 +536,7 @@ def test_only_the_template_sheets_are_parsed(seed_path, tmp_path):
 
 @pytest.mark.parametrize("row, col", [(1, 1), (7, 3), (103, 13), (1, 32), (1, 33), (5000, 2), (70000, 700)])
 def test_a1_table_matches_addr(row, col):
-    from perfxl.reader import _a1
+    from perfxl.read.cells import _a1
 
     assert _a1(row, col) == addr(row, col)
 

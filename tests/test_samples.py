@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 from stdnum.cn import uscc
 
 from perfxl.rulebook import LEVEL_KEYS, default_rulebook
-from perfxl.samples import COUNTY, MISTAKES, SEED_FILE, county_units, make_samples, seed_data
+from samplegen.dept import COUNTY, MISTAKES, SEED_FILE, county_units, make_samples, seed_data
 from perfxl.spec import (
     BUDGET,
     DEPT,
@@ -94,7 +94,9 @@ def seed_book() -> Book:
 
 
 def test_seed_data_does_not_import_xlsxwriter() -> None:
-    code = "import sys; from perfxl.samples import seed_data; seed_data(); print('xlsxwriter' in sys.modules)"
+    scripts = str(Path(__file__).resolve().parent.parent / "scripts")
+    code = (f"import sys; sys.path.insert(0, {scripts!r}); from samplegen.dept import seed_data; seed_data(); "
+            "print('xlsxwriter' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -354,3 +356,13 @@ def test_converted_copies_read_like_the_original() -> None:
         assert book.profile("name") == original.profile("name")
         assert book.budget("total", "actual") == pytest.approx(309.39)
         assert book.score("total") == pytest.approx(95)
+
+
+def test_the_installed_package_carries_no_sample_generator() -> None:
+    import importlib.util
+
+    import perfxl
+
+    assert importlib.util.find_spec("perfxl.samples") is None
+    pkg = Path(perfxl.__file__).resolve().parent
+    assert not list(pkg.rglob("samplegen*")) and not (pkg / "samples.py").exists()

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from perfxl.render_score import render_scores
 from perfxl.rulebook import default_rulebook
-from perfxl.score import score_paths
+from perfxl.score_report import score_paths
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 HEADERS = {"zh": ("单元格", "三级指标", "性质", "目标", "实际", "分值", "自评", "复核", "差异"),

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from perfxl.findings import get_rule
+from perfxl.catalogue import get_rule
 from perfxl.summary import (
     FINDING_COLUMNS,
     SUMMARY_COLUMNS,
@@ -155,7 +155,8 @@ def test_summary_json_holds_rows_scores_and_findings(tmp_path: Path) -> None:
     doc = json.loads((out / "summary.json").read_text("utf-8"))
     assert doc["rulebook"]["id"] == "cz-2020-10"
     assert doc["skipped"] == [{"path": "in/~$a.xlsx", "reason": "Office/WPS 锁定文件"}]
-    assert doc["totals"] == {"files": 5, "passed": 2, "to_fix": 2, "unreadable": 1, "errors": 4, "warnings": 0}
+    assert doc["totals"] == {"files": 5, "units": 5, "projects": 0, "passed": 2, "to_fix": 2, "unreadable": 1,
+                             "errors": 4, "warnings": 0}
     assert [u["path"] for u in doc["units"]] == [r.path for r in rows]
     b = doc["units"][1]
     assert b["name"] == EVIL_NAME and b["score"] == {"total": 75.0} and b["rank"] == 3

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import pytest
 
-import perfxl.reader as reader
+import perfxl.read.cells as read_cells
 from perfxl.check import CheckOptions, check_files
 from perfxl.reader import read_unit
 from perfxl.rulebook import default_rulebook
@@ -73,17 +73,17 @@ def test_the_shared_address_table_grows_right_under_threads() -> None:
     """The reader's A1 table, grown by many threads at once, holds each row once, in order
     (two threads appending the same row shifted every later address: row 118 read as A47)."""
     for _ in range(3):
-        reader._A1_TABLE.clear()
-        _together(THREADS, lambda i: reader._a1_row(1500 + i))
-        assert len(reader._A1_TABLE) == 1500 + THREADS
-        assert all(row[0] == f"A{r + 1}" and row[1] == f"B{r + 1}" for r, row in enumerate(reader._A1_TABLE))
+        read_cells._A1_TABLE.clear()
+        _together(THREADS, lambda i: read_cells._a1_row(1500 + i))
+        assert len(read_cells._A1_TABLE) == 1500 + THREADS
+        assert all(row[0] == f"A{r + 1}" and row[1] == f"B{r + 1}" for r, row in enumerate(read_cells._A1_TABLE))
 
 
 @pytest.mark.parametrize("rounds", [range(5)])
 def test_read_unit_from_threads_reads_every_cell_where_one_thread_does(files: list[Path], rounds) -> None:
     alone = {p: _cells(read_unit(p, RB)) for p in files}
     for _ in rounds:
-        reader._A1_TABLE.clear()  # regrown by the threads, concurrently
+        read_cells._A1_TABLE.clear()  # regrown by the threads, concurrently
         got = _together(THREADS, lambda i: [(p, _cells(read_unit(p, RB))) for p in files[i::THREADS]])
         for pairs in got:
             for p, cells in pairs:
@@ -98,6 +98,6 @@ def test_check_files_from_threads_gives_the_same_report(files: list[Path]) -> No
         return [(f.path, f.code, f.sheet, f.cell, f.message("zh")) for fr in report.files for f in fr.findings]
 
     alone = summary(files)
-    reader._A1_TABLE.clear()
+    read_cells._A1_TABLE.clear()
     for got in _together(THREADS, lambda i: summary(files)):
         assert got == alone

@@ -15,7 +15,7 @@ import pytest
 
 from perfxl.check import CheckOptions, check_file
 from perfxl.rulebook import default_rulebook
-from perfxl.samples import seed_data
+from samplegen.dept import seed_data
 from perfxl.score import score_unit
 from perfxl.reader import read_unit
 from perfxl.spec import BUDGET, DEPT, FormSheet, TableSheet, addr

@@ -123,7 +123,7 @@ def _rewrite(src: Path, dest: Path, **form: object) -> Path:
 def probed(tmp_path_factory) -> Path:
     """The seed unit as openpyxl saves it (no cached values), with an error value typed in
     an amount cell and a percentage-formatted target (1 shown as 100%)."""
-    from perfxl.samples import seed_data
+    from samplegen.dept import seed_data
     from perfxl.template import write_workbook
 
     tmp = tmp_path_factory.mktemp("forms")

@@ -1,3 +1,5 @@
-from perfxl.rules import run as _run  # noqa: E402,F401  (batch-run codes F9xx)
-from perfxl.rules import file, values  # noqa: F401  (reader: F and V codes)
-from perfxl.rules import profile, budget, three_public, goals, indicators, totals, batch  # noqa: F401  (checks: P B S G I T X)
+"""The checks, one module per area (P B S G I T X J); importing the package registers them
+all (:data:`perfxl.rules.registry.CHECKS`).  Their catalogue entries — codes, severities,
+messages — are data in :mod:`perfxl.codes`, which the reader and the guards use too."""
+
+from perfxl.rules import batch, budget, crosskind, goals, indicators, profile, project, three_public, totals  # noqa: F401

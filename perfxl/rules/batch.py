@@ -6,10 +6,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from perfxl.findings import Finding, rule
+from perfxl.kinds import is_part
+from perfxl.codes.batch import X001, X002, X003
+from perfxl.findings import Finding
 from perfxl.i18n import Text
 from perfxl.model import Unit
-from perfxl.rules.registry import RuleContext, check, text
+from perfxl.rules.registry import BOTH, RuleContext, check, sheet_of, text
 from perfxl.spec import PROFILE
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -18,47 +20,24 @@ if TYPE_CHECKING:  # pragma: no cover
 SHEET = PROFILE.name
 __all__ = ["X001", "X002", "X003", "check_year", "check_batch"]
 
-X001 = rule(
-    "X001", "duplicate-credit-code", "error",
-    "统一社会信用代码重复", "same credit code twice in the batch",
-    "统一社会信用代码 {actual} 在本批次中重复出现（另见 {others}）。",
-    "Credit code {actual} appears more than once in this batch (also in {others}).",
-    "同一单位重复报送会被重复汇总和排名；不同单位代码相同则说明有一份填错了代码。",
-    "同一单位的表以两个文件名各交了一次。",
-    SHEET,
-)
-X002 = rule(
-    "X002", "duplicate-unit-name", "error",
-    "单位名称重复", "same unit name twice in the batch",
-    "单位名称“{actual}”在本批次中重复出现（另见 {others}）。",
-    "Unit name “{actual}” appears more than once in this batch (also in {others}).",
-    "同一单位只应报送一份自评表；名称相同而代码不同时，说明有一份代码或名称填错。",
-    "“桃源县科学技术协会”交了两份表，信用代码一份填错。",
-    SHEET,
-)
-X003 = rule(
-    "X003", "year-mismatch", "error",
-    "评价年度与本批次不一致", "year differs from the batch's year",
-    "评价年度为 {actual}，本批次评价的是 {expected} 年度，请核对是否交错了表。",
-    "The evaluation year is {actual} but this batch evaluates {expected}; check that the right workbook was sent.",
-    "一批次只评价一个年度；年度不同通常是交了往年的表或年度填错。",
-    "2023 年度的批次中有一份表的评价年度填 2022。",
-    SHEET,
-)
 
 
-def _year_cell(unit: Unit) -> str:
+def _year_at(unit: Unit) -> tuple[str | None, str | None]:
+    """Where the year was read: 单位信息's cell, or the title of a project form."""
     f = unit.profile.get("year")
-    return (f.cell if f is not None and f.cell else None) or PROFILE.cell("year")
+    cell = f.cell if f is not None and f.cell else None
+    if unit.form_sheet is not None:  # a form has no template address to fall back on
+        return sheet_of(unit, SHEET), cell
+    return SHEET, cell or PROFILE.cell("year")
 
 
-@check("X003")
+@check("X003", kinds=BOTH)
 def check_year(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
-    """评价年度 = the batch year when one is given (``CheckOptions.year``)."""
+    """评价年度 = the batch year when one is given (``CheckOptions.year``); both kinds."""
     if ctx.year is None or unit.year is None:
         return
     if unit.year != ctx.year:
-        yield X003(SHEET, _year_cell(unit), expected=ctx.year, actual=unit.year)
+        yield X003(*_year_at(unit), expected=ctx.year, actual=unit.year)
 
 
 def _units(reports: list[FileReport]) -> list[tuple[FileReport, Unit]]:
@@ -79,14 +58,17 @@ def _names(items: list[FileReport], me: FileReport) -> Text:
                 ", ".join(others) + (f" and {rest} more" if rest > 0 else ""))
 
 
-@check("X001", "X002", "X003", scope="batch")
+@check("X001", "X002", "X003", scope="batch", kinds=BOTH)
 def check_batch(reports: list[FileReport], ctx: RuleContext) -> Iterable[tuple[FileReport, Finding]]:
     """Duplicates across files (X001 code, X002 name) and mixed years (X003, when no batch
-    year was given: the most common year — the latest on a tie — is the batch's)."""
+    year was given: the most common year — the latest on a tie — is the batch's).  Duplicates
+    are of 部门整体 units only: the project forms of one department share its name and have
+    no credit code."""
     units = _units(reports)
+    depts = [(r, u) for r, u in units if not is_part(u.kind)]
     by_code: dict[str, list[FileReport]] = defaultdict(list)
     by_name: dict[str, list[FileReport]] = defaultdict(list)
-    for r, u in units:
+    for r, u in depts:
         code = text(u.profile.get("credit_code"))
         if code and not ctx.rulebook.is_placeholder(code):
             by_code[code.replace(" ", "").upper()].append(r)
@@ -115,4 +97,4 @@ def check_batch(reports: list[FileReport], ctx: RuleContext) -> Iterable[tuple[F
     batch_year = max(years, key=lambda y: (years[y], y))
     for r, u in units:
         if u.year is not None and u.year != batch_year:
-            yield r, X003(SHEET, _year_cell(u), expected=batch_year, actual=u.year)
+            yield r, X003(*_year_at(u), expected=batch_year, actual=u.year)

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping
 
 from perfxl.computed import Values, number_or_blank, values
-from perfxl.findings import Finding
-from perfxl.model import Field, Unit
-from perfxl.spec import TableSheet, split_addr
+from perfxl.findings import BOTH_KINDS, Finding
+from perfxl.model import Field, Unit, unread_key
+from perfxl.spec import DEPT, TableSheet, split_addr
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfxl.rulebook import Rulebook
@@ -36,6 +36,9 @@ __all__ = [
     "Check",
     "CHECKS",
     "check",
+    "BOTH",
+    "sheet_of",
+    "table_unread",
     "RuleContext",
     "number",
     "amount",
@@ -61,6 +64,7 @@ class Check:
     func: Callable[..., Iterable[Finding]]
     codes: tuple[str, ...]
     scope: Scope = "unit"
+    kinds: tuple[str, ...] = ("dept",)  # the template kinds (perfxl.kinds) the check reads
 
     @property
     def name(self) -> str:
@@ -70,14 +74,32 @@ class Check:
 CHECKS: list[Check] = []
 
 
-def check(*codes: str, scope: Scope = "unit") -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
-    """Register a check function that can emit ``codes``."""
+def check(*codes: str, scope: Scope = "unit", kinds: tuple[str, ...] = ("dept",)
+          ) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
+    """Register a check function that can emit ``codes`` on units of ``kinds``."""
 
     def deco(func: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
-        CHECKS.append(Check(func, tuple(codes), scope))
+        CHECKS.append(Check(func, tuple(codes), scope, tuple(kinds)))
         return func
 
     return deco
+
+
+BOTH = BOTH_KINDS  # a check that reads both kinds
+
+
+def sheet_of(unit: Unit, sheet: str) -> str:
+    """Where a table of the 部门整体 kind's ``sheet`` stands in this unit: that sheet, or the
+    one form sheet of a project form."""
+    return unit.form_sheet or sheet
+
+
+def table_unread(unit: Unit, sheet: str) -> bool:
+    """Whether a table could not be read (its sheet or header missing): its cells are
+    unknown and the reader's F013/F016 says so."""
+    if unit.form_sheet is not None:  # one sheet, several tables: the one that fills the same model
+        return unread_key(unit.form_sheet, DEPT.table(sheet).model) in unit.unread
+    return sheet in unit.unread or (sheet not in unit.sheets and bool(unit.sheets))
 
 
 @dataclass

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from perfxl.batch import FileResult, Task, WorkerPool, process_file
+from perfxl.batch import FileResult, Task, WorkerPool, process_file, worst_status
 
 __all__ = ["Checker", "check_upload", "finding_key"]
 
@@ -30,7 +30,7 @@ def check_upload(task: Task) -> FileResult:
     process, as the batch caps the children that parse xls and ods)."""
     global _capped
     if not _capped:
-        from perfxl.reader import _cap_memory
+        from perfxl.read.isolate import _cap_memory
 
         _cap_memory()
         _capped = True
@@ -81,21 +81,27 @@ class Checker:
 
 
 def record_of(result: FileResult, check_ms: int) -> dict[str, Any]:
-    """The database record of one checked file."""
-    row, detail = result.row, result.detail
+    """The database record of one checked file.  A workbook of several project forms is one
+    record: its counts and findings are every form's, with one summary per form
+    in ``summary["units"]``; the first form's stands as ``summary``, as for a 部门整体 workbook)."""
+    row = result.row
     findings = []
-    for f in detail.findings:
-        d = f.to_dict("zh")
-        d["message_en"] = f.message("en")
-        d["key"] = finding_key(d)
-        findings.append(d)
-    summary = row.to_dict()
-    summary.pop("path", None)  # the clerk's file name is kept in its own column
+    for _row, detail in result.units:
+        for f in detail.findings:
+            d = f.to_dict("zh")
+            d["message_en"] = f.message("en")
+            d["key"] = finding_key(d)
+            findings.append(d)
+    summaries = []
+    for r, _detail in result.units:
+        summary = r.to_dict()
+        summary.pop("path", None)  # the clerk's file name is kept in its own column
+        summaries.append(summary)
     return {
-        "status": row.status,
-        "errors": row.errors,
-        "warnings": row.warnings,
-        "infos": row.infos,
+        "status": worst_status(result),
+        "errors": sum(r.errors for r, _d in result.units),
+        "warnings": sum(r.warnings for r, _d in result.units),
+        "infos": sum(r.infos for r, _d in result.units),
         "unit_name": row.name,
         "year": row.year,
         "self_total": _number(row.self_total),
@@ -103,6 +109,7 @@ def record_of(result: FileResult, check_ms: int) -> dict[str, Any]:
         "self_grade": row.self_grade,
         "grade": row.grade,
         "findings": findings,
-        "summary": summary,
+        # Kept with the version: the first form's summary, and every form's when there are several.
+        "summary": {**summaries[0], "units": summaries} if len(summaries) > 1 else summaries[0],
         "check_ms": check_ms,
     }

@@ -17,7 +17,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from perfxl.findings import Severity, get_rule
+from perfxl.catalogue import get_rule
+from perfxl.findings import Severity
 from perfxl.spec import GRADES
 from perfxl.writeup import phrasing as ph
 
@@ -41,6 +42,29 @@ class ProjectLine:
     actual: float | None
     score: float | None
     grade: str | None
+
+    @classmethod
+    def of_row(cls, row: SummaryRow) -> ProjectLine:
+        """The line of a project form's summary row (``unit``: its 主管部门)."""
+        return cls(row.label, row.department or "—", row.budget, row.actual, row.total, row.grade)
+
+
+def _project_rollup(projects: Sequence[ProjectLine]) -> dict[str, str]:
+    """The projects' totals, money-weighted mean 复核得分 and lowest project (unknown: '—')."""
+    weighted = [(p.score, p.actual) for p in projects if p.score is not None and p.actual]
+    money = sum(a for _s, a in weighted)
+    scored = [p for p in projects if p.score is not None]
+    low = min(scored, key=lambda p: p.score) if scored else None  # type: ignore[arg-type,return-value]
+
+    def total(values: list[float | None]) -> str:  # unknown when any project's figure is
+        return (None if None in values else ph.amount(_sum(values))) or "—"
+
+    return {
+        "项目全年预算数合计": total([p.budget for p in projects]),
+        "项目全年执行数合计": total([p.actual for p in projects]),
+        "项目平均复核得分": ph.points(sum(s * a for s, a in weighted) / money) if money else "—",
+        "最低得分项目": f"{low.unit}“{low.name}”（{ph.points(low.score, True)}分）" if low is not None else "—",
+    }
 
 
 def _statuses() -> tuple[str, str, str]:
@@ -221,4 +245,5 @@ def county_context(rows: Sequence[SummaryRow], detail: Callable[[SummaryRow], Un
         "单位结果": _results(rows),
         "项目支出": _projects(projects),
         "项目数": str(len(projects)),
+        **_project_rollup(projects),
     }

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from perfxl.i18n import Text
+from perfxl.kinds import is_part
 from perfxl.safe import unique_names
 from perfxl.writeup.fields import COUNTY_FIELDS, UNIT_FIELDS
 from perfxl.writeup.render import COUNTY_TEMPLATE, UNIT_TEMPLATE, ReportTemplate
@@ -82,6 +84,7 @@ class DraftResult:
     errors: int = 0
     warnings: int = 0
     problem: str = ""  # why there is no draft (or no PDF)
+    not_drafted: bool = False  # a form that gets no draft of its own (a project: its department's report covers it)
 
 
 @dataclass
@@ -104,7 +107,7 @@ class ReportsResult:
     def exit_code(self) -> int:
         """0 every draft from a clean workbook; 1 a workbook has errors (its draft lists
         them first); 2 a workbook could not be read or its draft not written."""
-        if any(d.path is None for d in self.drafts):
+        if any(d.path is None and not d.not_drafted for d in self.drafts):
             return 2
         return 1 if any(d.errors for d in self.drafts) else 0
 
@@ -202,7 +205,7 @@ def write_reports(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.Pat
     rulebook = options.rulebook or default_rulebook()
     report = check_files(files, CheckOptions(rulebook))
     result = ReportsResult(out)
-    readable = [fr for fr in report.files if fr.readable and fr.unit is not None]
+    readable = [fr for fr in report.files if fr.readable and fr.unit is not None and not is_part(fr.kind)]
     stems = iter(unique_names([draft_stem(fr.unit_name, fr.unit.year if fr.unit else None, fr.path)
                                for fr in readable], ""))
     out.mkdir(parents=True, exist_ok=True)
@@ -216,6 +219,12 @@ def write_reports(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.Pat
                 from perfxl.summary import first_error
 
                 d.problem = first_error(fr.findings)
+                continue
+            if is_part(fr.kind):  # the 自评报告 is a department's; its projects appear in it and in the county report
+                d.not_drafted = True
+                d.problem = Text(f"{fr.where}：项目支出绩效自评表不单独生成自评报告草稿（只为部门整体支出绩效自评表生成）",
+                                 f"{fr.where}: a project form gets no draft of its own (drafts are written for the "
+                                 f"overall self-evaluation workbooks)")
                 continue
             dest = staging / f"{next(stems)}.docx"
             try:
@@ -299,12 +308,19 @@ def write_batch_reports(outdir: str | os.PathLike[str], rows: Sequence[SummaryRo
     from perfxl.writeup.county import county_context
     from perfxl.writeup.unit import draft_stem
 
+    from perfxl.writeup.county import ProjectLine
+
     options = options or ReportOptions()
     template, county_tpl = load_templates(options, county=True)
     assert county_tpl is not None
     out = Path(outdir)
     result = ReportsResult(out)
-    ordered = sorted(rows, key=lambda r: r.index)
+    # The drafts and the county report's units are the 部门整体 units; project forms fill
+    # the county report's 项目支出 section (their own 自评报告 is not drafted here).
+    if not projects:
+        projects = [ProjectLine.of_row(r) for r in sorted(rows, key=lambda r: r.key) if is_part(r.kind)
+                    and r.status != STATUS_UNREADABLE]
+    ordered = sorted((r for r in rows if not is_part(r.kind)), key=lambda r: r.key)
     readable = [r for r in ordered if r.status != STATUS_UNREADABLE]
     stems = unique_names([draft_stem(r.name, r.year, r.path) for r in readable], "")
     out.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from perfxl.common import budget_amount, common_indicators, field_number, three_public_amount
-from perfxl.findings import Severity, get_rule
+from perfxl.catalogue import get_rule
+from perfxl.findings import Severity
 from perfxl.spec import BUDGET, COMPLETIONS, GOALS, INDICATORS, LEVELS, PROFILE, QUALITATIVE, THREE_PUBLIC
 from perfxl.writeup import phrasing as ph
 

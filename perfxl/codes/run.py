@@ -7,7 +7,7 @@ listed in the summary (无法读取 for the first two) and the rest of the batch
 
 from __future__ import annotations
 
-from perfxl.findings import Finding, rule
+from perfxl.findings import BOTH_KINDS, Finding, rule
 
 __all__ = ["F901", "F902", "F903", "F904", "internal_error", "failure"]
 
@@ -19,6 +19,7 @@ F901 = rule(
     "unusually large or damaged, save it as .xlsx and submit it again",
     "一个异常文件不能拖住整批审核；超时的文件单独列出，其余文件照常出结果。",
     "一个含有数十万行隐藏数据的工作簿",
+    kinds=BOTH_KINDS,
 )
 F902 = rule(
     "F902", "internal-error", "error",
@@ -30,6 +31,7 @@ F902 = rule(
     "程序错误只影响出错的文件，整批照常完成；出错的文件必须人工复核。不把程序错误说成“文件损坏”，"
     "免得填报人白白另存重交。",
     "一个触发了程序缺陷的工作簿",
+    kinds=BOTH_KINDS,
 )
 F903 = rule(
     "F903", "annotation-failed", "warning",
@@ -39,6 +41,7 @@ F903 = rule(
     "see the summary's list of findings",
     "标注副本只是方便阅读；校验结果仍完整列在汇总表和 findings.csv 中。",
     "一个 openpyxl 无法另存的工作簿",
+    kinds=BOTH_KINDS,
 )
 F904 = rule(
     "F904", "out-of-memory", "error",
@@ -49,6 +52,7 @@ F904 = rule(
     "data: check it, save it as .xlsx and submit it again, or process it on a machine with more memory",
     "一个耗尽内存的文件不能拖垮整批审核；内存不足与文件损坏、程序错误是不同的问题，处理方法也不同。",
     "一个展开后有数 GB 单元格数据的工作簿",
+    kinds=BOTH_KINDS,
 )
 
 

@@ -1,13 +1,13 @@
 """V-codes: how single cells were read — text taken as numbers, words in number cells,
 formulas without values, error values, dates where numbers belong.
 
-Emitted by :mod:`perfxl.reader` at the cell concerned.  Blank required cells and
+Emitted by :mod:`perfxl.read` at the cell concerned.  Blank required cells and
 placeholders (``无``, ``*``) are judged by the area rules, not here.
 """
 
 from __future__ import annotations
 
-from perfxl.findings import rule
+from perfxl.findings import BOTH_KINDS, rule
 
 __all__ = [
     "V001", "V002", "V003", "V004", "V005", "V006", "V007", "V008", "V009", "V010",
@@ -21,6 +21,7 @@ V001 = rule(
     "the cell holds the text “{actual}”, read as the number {expected}",
     "以文本存储的数字在 Excel 中不参与求和，合计公式会少算；perfxl 能明确识别时照常读取并提示。",
     "年度指标值填“１,２３４．５”或“309.39万元”",
+    kinds=BOTH_KINDS,
 )
 V002 = rule(
     "V002", "not-a-number", "error",
@@ -29,6 +30,7 @@ V002 = rule(
     "expected {kind_en}, got “{actual}”",
     "定量指标和金额必须是数字，才能计算执行率和得分；文字描述请写在完成情况或偏差原因中。",
     "定量指标的实际完成值填“完成”或“较好”",
+    kinds=BOTH_KINDS,
 )
 V003 = rule(
     "V003", "formula-not-calculated", "warning",
@@ -40,6 +42,7 @@ V003 = rule(
     "open and save the file in Excel or WPS once",
     "没有缓存值的公式读出来是空的；当作 0 会得出错误的合计和得分。",
     "用脚本填写后直接提交的工作簿中的“执行率”列",
+    kinds=BOTH_KINDS,
 )
 V004 = rule(
     "V004", "input-formula-not-calculated", "error",
@@ -49,6 +52,7 @@ V004 = rule(
     "in Excel or WPS, or type the value",
     "填报值未知时无法校验和评分。",
     "用脚本写入“=B5+B6”后未计算的全年执行数",
+    kinds=BOTH_KINDS,
 )
 V005 = rule(
     "V005", "error-value", "error",
@@ -57,6 +61,7 @@ V005 = rule(
     "the cell holds the error value {actual}; fix the formula or type the value",
     "错误值（#DIV/0!、#REF! 等）表示公式出错，数值未知。",
     "引用了已删除单元格的公式显示 #REF!",
+    kinds=BOTH_KINDS,
 )
 V006 = rule(
     "V006", "computed-error-value", "info",
@@ -65,6 +70,7 @@ V006 = rule(
     "the computed cell shows the error value {actual}; perfxl never uses computed cells and recomputes it",
     "例如全年预算数为 0 时执行率显示 #DIV/0!；不影响校验，但打印出来不美观。",
     "全年预算数为 0 的行，执行率为 #DIV/0!",
+    kinds=BOTH_KINDS,
 )
 V007 = rule(
     "V007", "date-in-number-cell", "error",
@@ -73,6 +79,7 @@ V007 = rule(
     "expected {kind_en}, got the date {actual} (the cell may be formatted as a date)",
     "单元格格式设成日期后，输入的数字会显示成日期，读出的数值不可信。",
     "分值单元格显示为 1900-01-10",
+    kinds=BOTH_KINDS,
 )
 V008 = rule(
     "V008", "text-too-long", "warning",
@@ -81,6 +88,7 @@ V008 = rule(
     "the cell holds {actual} characters, above the limit of {expected}",
     "超长文字多半是误粘贴；Excel 单元格最多 32767 个字符。",
     "把整篇自评报告粘贴进“部门职能职责概述”",
+    kinds=BOTH_KINDS,
 )
 V009 = rule(
     "V009", "not-an-integer", "error",
@@ -89,6 +97,7 @@ V009 = rule(
     "expected a whole number, got “{actual}”",
     "人数、机构数、车辆数只能是整数。",
     "在职人数填 9.5",
+    kinds=BOTH_KINDS,
 )
 V010 = rule(
     "V010", "bad-year", "error",
@@ -97,6 +106,7 @@ V010 = rule(
     "expected a four-digit year (such as 2023), got “{actual}”",
     "评价年度用于核对批次年度和标题。",
     "评价年度填“23”或“二〇二三”",
+    kinds=BOTH_KINDS,
 )
 V011 = rule(
     "V011", "bad-date", "error",
@@ -105,6 +115,7 @@ V011 = rule(
     "expected a date (such as 2024-03-15), got “{actual}”",
     "填报日期用于确认提交时间。",
     "填报日期填“三月中旬”或“2024-02-30”",
+    kinds=BOTH_KINDS,
 )
 V012 = rule(
     "V012", "dash-as-zero", "info",
@@ -113,6 +124,7 @@ V012 = rule(
     "the cell holds “{actual}”; the amount was read as 0",
     "财务报表中常用“—”表示零或无；明确时按 0 读取并提示。",
     "政府性基金预算拨款 填“—”",
+    kinds=BOTH_KINDS,
 )
 V013 = rule(
     "V013", "bad-direction", "error",
@@ -121,6 +133,7 @@ V013 = rule(
     "the indicator direction must be ≥, ≤, = or 定性, got “{actual}”",
     "指标性质决定计分方法；无法识别时该指标无法评分。",
     "指标性质填“大约”",
+    kinds=BOTH_KINDS,
 )
 V014 = rule(
     "V014", "sign-in-value", "info",
@@ -129,6 +142,7 @@ V014 = rule(
     "the value “{actual}” carried a sign or unit, split off: {detail}",
     "符号和单位应分别填在“指标性质”和“度量单位”列；能明确拆分时照常读取并提示。",
     "年度指标值填“≥10次”",
+    kinds=BOTH_KINDS,
 )
 V015 = rule(
     "V015", "direction-conflict", "warning",
@@ -137,6 +151,7 @@ V015 = rule(
     "the direction column says “{expected}” but the value says “{actual}”; the direction column is used",
     "两处写法矛盾时，计分方法可能与填报人的本意不同。",
     "指标性质“≤”，年度指标值“≥90%”",
+    kinds=BOTH_KINDS,
 )
 V016 = rule(
     "V016", "unit-conflict", "warning",
@@ -145,4 +160,5 @@ V016 = rule(
     "the unit column says “{expected}” but the value is written as “{actual}”",
     "单位不一致时，目标值和完成值可能不在同一口径上。",
     "度量单位“人”，实际完成值“10次”",
+    kinds=BOTH_KINDS,
 )

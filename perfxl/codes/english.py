@@ -71,6 +71,9 @@ WHY_EN: dict[str, tuple[str, str]] = {
     "F023": ("The workbook uses its first dozen columns; a cell far beyond column ZZ is mostly a slip or a "
              "hostile file, and reading it would allocate memory for the whole sheet.",
              "Something written into cell XFD1048576 of 填报说明."),
+    "F024": ("A cover page, the filling notes or a list of attachments hold no self-evaluation; listing them tells "
+             "the reviewer that the page was not read.",
+             "The workbook's first page is the cover “2023年度项目支出绩效自评报告”."),
     "F901": ("One odd file must not hold up the whole review; a file that times out is listed on its own and "
              "every other file gets its results.",
              "A workbook hiding hundreds of thousands of rows."),
@@ -267,4 +270,43 @@ WHY_EN: dict[str, tuple[str, str]] = {
     "X003": ("A batch evaluates one year; another year usually means last year's workbook or a mistyped "
              "year.",
              "A workbook of 2022 in the batch of 2023."),
+    "F025": ("Funds, goals and indicators are the three parts of the national form; without one, its checks and "
+             "its part of the score cannot be done.",
+             "A form with its indicator table but no funds table (initial budget, full-year budget, spending)."),
+    "J001": ("Published project forms often leave the total row at 0 while the sources hold money; the rate, "
+             "the score and the county totals are all computed from the total row.",
+             "Total spending 0, the current-year appropriation 86.40."),
+    "J002": ("Without weights, neither the scores nor the weights per level can be checked, and no review "
+             "score can be computed.",
+             "A county's simplified form with a score column but no weight column."),
+    "J003": ("The full-year budget and the spending are what the execution rate and its score are computed "
+             "from; they cannot be blank.",
+             "The total full-year budget left blank, and its sources too."),
+    "J004": ("The total funds must equal the sum of their sources; otherwise a figure was copied wrongly and "
+             "the rate and score are off. perfxl uses the sum of the sources.",
+             "Total spending 120.00 while the three sources add up to 118.50."),
+    "J005": ("The execution rate is spending divided by the full-year budget; a rate typed by hand that does "
+             "not match makes the execution score wrong too.",
+             "Budget 100, spending 90, rate typed as 95%."),
+    "J006": ("The execution score follows the rulebook (in proportion to the rate up to 100%); hand-made "
+             "scores are often too high.",
+             "Execution 90.90%, weight 10, score typed as 10."),
+    "J007": ("Project spending may not exceed its full-year budget; an excess usually means a budget "
+             "adjustment was not entered or a figure is wrong.",
+             "Total budget 52.51, spending 55.00."),
+    "J008": ("The project name, its supervising department and the implementing unit are what the county "
+             "summary groups by and matches against the department's own self-evaluation.",
+             "The implementing unit left blank."),
+    "J009": ("The year files the form in this evaluation and matches it to the department's workbook.",
+             "The title only says “项目支出绩效自评表”."),
+    "I017": ("Rows copied from the form's example (“指标1：”, “……”) that carry a weight and a score are "
+             "scored as if they were real indicators, and the weights no longer add up.",
+             "An indicator named only “指标1：” with weight 10 and score 10."),
+    "X004": ("A department's projects are part of its project spending; when they add up to more, a project's "
+             "amount or the department's figure is wrong.",
+             "Three projects of 示例县交通运输局 spent 420 万元 in all; its overall workbook shows 380 万元 of "
+             "project spending."),
+    "X005": ("Project forms and the department's overall self-evaluation are sent together; without the overall "
+             "workbook the projects' sum cannot be checked.",
+             "示例县商务局 sent two project forms only."),
 }

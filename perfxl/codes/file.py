@@ -1,13 +1,13 @@
 """F-codes: the file and the template — findings made before and while a workbook is read.
 
 These are emitted by :mod:`perfxl.guards` (before any parser opens the file) and by
-:mod:`perfxl.reader` (missing sheets, headers, rows; the ``_perfxl`` sheet).  A refusal
+:mod:`perfxl.read` (missing sheets, headers, rows; the ``_perfxl`` sheet).  A refusal
 (severity error, ``unit.readable`` False) means nothing else in the file was checked.
 """
 
 from __future__ import annotations
 
-from perfxl.findings import rule
+from perfxl.findings import BOTH_KINDS, rule
 
 __all__ = [
     "F001", "F002", "F003", "F004", "F005", "F006", "F007", "F008", "F009", "F010",
@@ -25,6 +25,7 @@ F001 = rule(
     "open it in Excel or WPS, save it as .xlsx and submit it again",
     "上传中断、邮件附件截断或磁盘错误都会留下读不出的文件；不读就无法校验任何内容。",
     "一个只传了一半的 .xlsx（zip 末尾缺失）",
+    kinds=BOTH_KINDS,
 )
 F002 = rule(
     "F002", "file-encrypted", "error",
@@ -33,6 +34,7 @@ F002 = rule(
     "the file is encrypted with a password and cannot be read; remove the password and save it again",
     "加密的工作簿只有知道密码的人能打开，财政局无法审核；工作表保护（无密码）不受影响。",
     "在 Excel 中“文件 → 信息 → 保护工作簿 → 用密码进行加密”后保存的文件",
+    kinds=BOTH_KINDS,
 )
 F003 = rule(
     "F003", "not-a-spreadsheet", "error",
@@ -41,6 +43,7 @@ F003 = rule(
     "the file is not an Excel/WPS workbook ({detail}); submit the self-evaluation workbook as .xlsx",
     "把 Word、PDF 或图片改名为 .xlsx 并不能变成工作簿。",
     "把 自评报告.docx 改名为 自评表.xlsx",
+    kinds=BOTH_KINDS,
 )
 F004 = rule(
     "F004", "file-empty", "error",
@@ -49,6 +52,7 @@ F004 = rule(
     "the file is empty (0 bytes)",
     "保存失败或复制中断会留下空文件。",
     "一个 0 字节的 自评表.xlsx",
+    kinds=BOTH_KINDS,
 )
 F005 = rule(
     "F005", "file-too-large", "error",
@@ -57,6 +61,7 @@ F005 = rule(
     "the file is {actual} MB, above the limit of {expected} MB; it was not read",
     "一张自评表通常不到 1 MB；过大的文件多半夹带了图片或垃圾数据，也会拖慢整批处理。",
     "夹带了几十张扫描图片的工作簿",
+    kinds=BOTH_KINDS,
 )
 F006 = rule(
     "F006", "zip-bomb", "error",
@@ -65,6 +70,7 @@ F006 = rule(
     "the file would expand to a suspicious size ({detail}), above the safety limit of {expected}; it was not read",
     "“压缩炸弹”用很小的文件解压出巨量数据，会耗尽服务器内存；在打开前按声明的大小和压缩比拒绝。",
     "一个 300 KB 的 .xlsx，其中一个部件解压后 300 MB",
+    kinds=BOTH_KINDS,
 )
 F007 = rule(
     "F007", "too-many-rows", "error",
@@ -73,6 +79,7 @@ F007 = rule(
     "sheet “{sheet_name}” has {actual} rows, above the limit of {expected}; the file was not read",
     "自评表只有几十行；上万行的工作表多半是误操作（整列填充）或恶意文件。",
     "绩效指标 表被拖动填充到第 1048576 行",
+    kinds=BOTH_KINDS,
 )
 F023 = rule(
     "F023", "beyond-last-column", "error",
@@ -81,6 +88,7 @@ F023 = rule(
     "sheet “{sheet_name}” has content at {actual}, beyond column ZZ (column {expected}); the file was not read",
     "自评表只用到前十几列；远在 ZZ 列之外的单元格多半是误操作或恶意文件，读取时会按整张表的行列分配内存。",
     "填报说明 表的 XFD1048576 单元格被写入内容",
+    kinds=BOTH_KINDS,
 )
 F008 = rule(
     "F008", "xml-entities", "error",
@@ -89,6 +97,7 @@ F008 = rule(
     "the part {part} contains a DOCTYPE/ENTITY declaration, which may be an attack; the file was not read",
     "Excel 从不写 DOCTYPE；实体声明可以构造“十亿笑声”攻击耗尽内存或读取服务器文件。",
     "sheet1.xml 开头带 <!DOCTYPE lolz [<!ENTITY lol ...>]>",
+    kinds=BOTH_KINDS,
 )
 F009 = rule(
     "F009", "lock-file", "warning",
@@ -97,6 +106,7 @@ F009 = rule(
     "this is a temporary lock file Excel/WPS leaves while a file is open (~$…), not a workbook; skipped",
     "从共享文件夹复制时常会带上 ~$ 文件；它不是任何单位的自评表。",
     "~$自评表.xlsx",
+    kinds=BOTH_KINDS,
 )
 F010 = rule(
     "F010", "no-workbook-part", "error",
@@ -105,6 +115,7 @@ F010 = rule(
     "the file is a zip archive without a workbook (no xl/workbook.xml); submit the workbook as .xlsx",
     "把 .zip 或 .docx 改名为 .xlsx 时会出现这种情况。",
     "把 材料.zip 改名为 自评表.xlsx",
+    kinds=BOTH_KINDS,
 )
 F011 = rule(
     "F011", "extension-mismatch", "info",
@@ -113,6 +124,7 @@ F011 = rule(
     "the file is named {actual} but holds a {expected} workbook; it was read by its content. Save it as .xlsx",
     "改扩展名不改变格式；按内容读取可以避免误判为损坏文件。",
     "一个 .xls 文件被改名为 .xlsx",
+    kinds=BOTH_KINDS,
 )
 F012 = rule(
     "F012", "macros-present", "info",
@@ -121,6 +133,7 @@ F012 = rule(
     "the file contains VBA macros; perfxl reads data only and never runs macros",
     "宏可能含有恶意代码；提示审核人员不要在本机启用宏。",
     "另存为 .xlsm 的自评表",
+    kinds=BOTH_KINDS,
 )
 F013 = rule(
     "F013", "missing-sheet", "error",
@@ -129,6 +142,7 @@ F013 = rule(
     "the sheet “{sheet_name}” is missing, so nothing on it could be read; use the bureau's template and do not delete or rename sheets",
     "perfxl 按模板的工作表名查找数据；工作表被删除或改名后，整张表都会被视为未填写。",
     "把“绩效指标”改名为“指标”",
+    kinds=BOTH_KINDS,
 )
 F014 = rule(
     "F014", "missing-column", "error",
@@ -137,6 +151,7 @@ F014 = rule(
     "the header has no column “{expected}”, so that column could not be read; restore the template's header text",
     "列按表头文字定位；表头被改写后，perfxl 不知道数据在哪一列。",
     "把“实际完成值”改为“完成值”",
+    kinds=BOTH_KINDS,
 )
 F015 = rule(
     "F015", "extra-column", "info",
@@ -145,6 +160,7 @@ F015 = rule(
     "the header has a column “{actual}” the template does not have; it was not read",
     "多出的列不影响校验，但其中的内容不会进入审核。",
     "在绩效指标表右侧加了一列“备注”",
+    kinds=BOTH_KINDS,
 )
 F016 = rule(
     "F016", "missing-header", "error",
@@ -153,6 +169,7 @@ F016 = rule(
     "no header row (starting with “{expected}”) in the first {rows} rows, so the table could not be read",
     "表格按表头定位；表头被删除或改写后整张表都无法读取。",
     "删除了预算执行表的表头行",
+    kinds=BOTH_KINDS,
 )
 F017 = rule(
     "F017", "missing-row", "error",
@@ -161,6 +178,7 @@ F017 = rule(
     "no row labelled “{expected}” (column A), so its values could not be read; restore the template's row label",
     "固定行按 A 列的名称定位；名称被改写或删除后，该行视为未填写。",
     "把“公用经费”改为“公用支出”",
+    kinds=BOTH_KINDS,
 )
 F018 = rule(
     "F018", "missing-meta", "warning",
@@ -169,6 +187,7 @@ F018 = rule(
     "the hidden sheet “_perfxl” (template id and version) is missing; the file was read as the current template, best effort",
     "模板信息说明文件来自哪一版模板；缺少时无法确认表样一致。",
     "在自制的表格中手工照抄了模板内容",
+    kinds=BOTH_KINDS,
 )
 F019 = rule(
     "F019", "template-version", "error",
@@ -178,6 +197,7 @@ F019 = rule(
     "Refill the bureau's current template",
     "不同大版本的模板表样不同，按错误的位置读取会得出错误的结论。",
     "用 2022 年的旧模板填报 2023 年度自评",
+    kinds=BOTH_KINDS,
 )
 F020 = rule(
     "F020", "template-id", "error",
@@ -186,6 +206,7 @@ F020 = rule(
     "the file's template id is “{actual}”, not one this perfxl reads ({expected}); the file was not read further",
     "项目支出自评表和部门整体自评表表样不同，不能混用。",
     "把项目支出绩效自评表当作部门整体自评表提交",
+    kinds=BOTH_KINDS,
 )
 F021 = rule(
     "F021", "table-moved", "info",
@@ -194,6 +215,7 @@ F021 = rule(
     "the header is in row {actual} (the template has row {expected}); the table was read from where its header is",
     "插入或删除行不影响读取，但标注副本的位置以实际表头为准。",
     "在表头上方插入了两行说明",
+    kinds=BOTH_KINDS,
 )
 F022 = rule(
     "F022", "not-the-template", "error",
@@ -203,4 +225,5 @@ F022 = rule(
     "Fill in the template the finance bureau handed out",
     "别的表格（如决算报表、个人文件）被误当作自评表提交时，逐项报告“缺少工作表”只会淹没真正的原因。",
     "提交的工作簿只有一张 Sheet1",
+    kinds=BOTH_KINDS,
 )
