@@ -215,11 +215,26 @@ def _values_workbook(path: Path, rulebook: Rulebook | None) -> Workbook:
         for (r1, c1), (r2, c2) in src.merged.get(name, ()):
             if (r1, c1) != (r2, c2):
                 ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
+        _value_widths(ws, src.grids.get(name, ()), src.merged.get(name, ()))
         if name in src.hidden:
             ws.sheet_state = "hidden"
     if not wb.worksheets:
         wb.create_sheet("Sheet1")
     return wb
+
+
+def _value_widths(ws: Worksheet, grid: Sequence[Sequence[Any]], merged: Sequence[Any]) -> None:
+    """Columns as wide as their values (the original's widths are not in a values-only copy,
+    and Excel's default width cuts every Chinese label); a value merged across columns
+    does not widen its first column."""
+    spans = {(r1, c1) for (r1, c1), (_r2, c2) in merged if c2 > c1}
+    columns: dict[int, list[Any]] = defaultdict(list)
+    for r, row in enumerate(grid):
+        for c, v in enumerate(row):
+            if v not in ("", None) and (r, c) not in spans:
+                columns[c].append(v)
+    for c, values in columns.items():
+        ws.column_dimensions[col_letter(c + 1)].width = column_width(values, minimum=6.0, maximum=30.0)
 
 
 def _sheet_title(name: str) -> str:

@@ -341,3 +341,16 @@ def test_a_form_without_its_funds_table_says_so_once_and_checks_the_rest(tmp_pat
     codes = {f.code for f in found}
     assert "G003" in codes and not {c for c in codes if c.startswith("J00")}
     assert "F025" not in _codes(_write(tmp_path, copy.deepcopy(CLEAN), "ok.xlsx"))
+
+
+def test_a_values_only_copy_of_an_xls_form_has_readable_columns(tmp_path: Path) -> None:
+    """openpyxl cannot open an .xls: its copy holds the values only, and then its columns are
+    sized to them (Excel's default width cuts every Chinese label)."""
+    from perfxl.annotate import annotate
+    from perfxl.check import check_file_units
+
+    reports = check_file_units(SAMPLES / "p001_示例县人民政府办公室_项目.xls", CheckOptions(default_rulebook()))
+    ws = openpyxl.load_workbook(annotate(reports[0], tmp_path / "c.xlsx", others=reports[1:]))[reports[0].sheet]
+    names = [c for c in ws["D"] if isinstance(c.value, str) and len(c.value) >= 6]  # 三级指标
+    assert names and ws.column_dimensions["D"].width >= 12
+    assert ws.column_dimensions["D"].width <= 30
