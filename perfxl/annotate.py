@@ -580,11 +580,12 @@ def _num(cell: Any, value: float | None, fmt: str = "0.00") -> None:
     cell.number_format = fmt
 
 
-# 复核评分's columns grow with their content up to these widths (then the text wraps).
-_SCORE_WIDEST = (12, 16, 30, 9, 16, 8, 10, 10, 8, 48)
+# 复核评分's columns grow with their content up to these widths (then the text wraps); 位置
+# holds a form's sheet name too (项目支出绩效自评表!H13).
+_SCORE_WIDEST = (12, 16, 30, 9, 28, 8, 10, 10, 8, 48)
 
 
-def _score_sheet(wb: Workbook, st: _Styles, cards: Sequence[tuple[str, ScoreCard | None]],
+def _score_sheet(wb: Workbook, st: _Styles, cards: Sequence[tuple[str | None, ScoreCard | None]],
                  rulebook: Rulebook | None) -> str:
     """Write 复核评分 (second sheet): one table per unit of the file (a workbook of several
     project forms has one per form, each under its name); returns its name."""
@@ -598,29 +599,36 @@ def _score_sheet(wb: Workbook, st: _Styles, cards: Sequence[tuple[str, ScoreCard
                           f"超过 {tol:g} 分的标黄。")
     head = ("一级指标", "二级指标", "三级指标", "指标性质", "位置", "分值", "自评得分", "复核得分", "差异", "计分说明")
     r = 4
+    tables = []
     for n, (label, card) in enumerate(cards):
-        if len(cards) > 1:
+        if label is not None:  # a form: which project the table is of
             set_text(ws.cell(r, 1), label)
             st.font(ws.cell(r, 1), bold=True)
             r += 1
         _header(ws, st, r, head)
         if n == 0:
             ws.freeze_panes = f"A{r + 1}"
-        r = _score_table(ws, st, card, r + 1, wb, tol, Alignment, Hyperlink) + 2
+        end = _score_table(ws, st, card, r + 1, wb, tol, Alignment, Hyperlink)
+        tables.append((r + 1, end))
+        r = end + 2
     _size_columns(ws, 4, r, _SCORE_WIDEST)
+    for first, last in tables:  # once the columns have their widths: rows fit the wrapped text
+        _fit_rows(ws, first, last, (3, 10))
     return ws.title
 
 
-def _unit_label(report: FileReport) -> str:
-    """How a unit is headed on 复核评分: its name and, for a form, its sheet."""
+def _unit_label(report: FileReport) -> str | None:
+    """How a form is headed on 复核评分: its name and its sheet (None: a 部门整体 workbook,
+    whose table needs no heading)."""
+    if not report.sheet:
+        return None
     name = report.unit.name if report.unit is not None and report.unit.name else "（未填名称）"
-    return f"{name}（工作表：{report.sheet}）" if report.sheet else name
+    return f"{name}（工作表：{report.sheet}）"
 
 
 def _score_table(ws: Any, st: _Styles, card: ScoreCard | None, r: int, wb: Workbook, tol: float,
                  Alignment: Any, Hyperlink: Any) -> int:  # noqa: N803 (openpyxl classes, imported once)
     """One unit's table from row ``r``; returns the row after it."""
-    first = r
     if card is None:
         set_text(ws.cell(r, 1), "未评分。")
         return r + 1
@@ -707,7 +715,6 @@ def _score_table(ws: Any, st: _Styles, card: ScoreCard | None, r: int, wb: Workb
         st.font(ws.cell(r, c), bold=True)
     if card.self_grade and card.grade and card.self_grade != card.grade:
         st.fill(ws.cell(r, 8), amber)
-    _fit_rows(ws, first, r, (3, 10))
     r += 1
     if card.status != "scored" or card.reasons:
         set_text(ws.cell(r, 1), "说明：" + "；".join(card.reasons or ["未能完整评分"]))

@@ -386,7 +386,7 @@ def _write_summary_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm:
     ws.write_string(0, 0, _summary_title(rows, info), fm.title)
     ws.set_row(0, 22)
     ws.write_string(1, 0, clean_text(
-        f"规则库：{info.rulebook_name or info.rulebook_id}；共 {t['files']} 个文件：通过 {t['passed']}，"
+        f"规则库：{info.rulebook_name or info.rulebook_id}；共 {t['files']} 份部门整体自评表：通过 {t['passed']}，"
         f"需修改 {t['to_fix']}，无法读取 {t['unreadable']}。按复核得分排名；差异 = 自评得分 − 复核得分。"
         f"各列含义和跳过的文件见“说明”工作表。"), fm.sub)
     head_row = SUMMARY_HEADER_ROW
