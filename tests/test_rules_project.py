@@ -354,3 +354,11 @@ def test_a_values_only_copy_of_an_xls_form_has_readable_columns(tmp_path: Path) 
     names = [c for c in ws["D"] if isinstance(c.value, str) and len(c.value) >= 6]  # 三级指标
     assert names and ws.column_dimensions["D"].width >= 12
     assert ws.column_dimensions["D"].width <= 30
+
+
+def test_what_is_said_of_the_file_is_said_once_not_per_form(tmp_path: Path) -> None:
+    renamed = tmp_path / "p001.ods"  # an .xls under another name: F011, a note on the file
+    renamed.write_bytes((SAMPLES / "p001_示例县人民政府办公室_项目.xls").read_bytes())
+    units = read_units(renamed)
+    assert len(units) == 4
+    assert [sum(f.code == "F011" for f in u.findings) for u in units] == [1, 0, 0, 0]

@@ -84,13 +84,15 @@ def read_forms(book: Book, merges: dict[str, list[Range] | None], base: Unit, ma
         base.findings.append(F022(None, None, actual=Text(names, ", ".join(book.names) or "(none)")))
         base.readable = False
         return [base]
+    # What is said of the file (the guards' notes, sheets that are no form) is said once, by its first form.
+    units[0].findings[:0] = base.findings
     units[0].findings.extend(skipped)
     return units
 
 
 def _unit(rd: _Reader, hit: FormHit, base: Unit, kind: Kind) -> Unit:
     unit = dataclasses.replace(base, kind=kind.name, form_sheet=hit.sheet, template_id=kind.spec.template_id,
-                               findings=list(base.findings), profile={}, budget={}, goals=[], indicators=[],
+                               findings=[], profile={}, budget={}, goals=[], indicators=[],
                                scores={}, unread=set(), computed=None, meta=dict(base.meta))
     _build(rd, hit, unit, kind.page)
     # '100%', '14场' in 实际完成值 is how the national form writes a value: no note.
