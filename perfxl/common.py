@@ -137,7 +137,8 @@ def budget_amount(unit: Unit, col: str, row_key: str = "total",
     Returns (None, None) when nothing usable is found.
     """
     vals = values(unit, rulebook)
-    got = vals.shown(budget_table(unit).name, row_key, col)
+    table = budget_table(unit)
+    got = vals.shown(table.name, row_key, col)
     if got is None:
         return field_number(_budget_field(unit, row_key, col)), None
     total, own, typed_over = got
@@ -146,20 +147,19 @@ def budget_amount(unit: Unit, col: str, row_key: str = "total",
     if own is not None and not typed_over:
         return total, None  # the cell shows what its formula gives
     f = _budget_field(unit, row_key, col)
-    BUDGET = budget_table(unit)  # noqa: N806 (the kind's money table)
-    label = BUDGET.row_spec(row_key).label
-    col_label = BUDGET.column(col).label
+    label = table.row_spec(row_key).label
+    col_label = table.column(col).label
     if own is not None:
         why = Text(f"为计算单元格，显示值 {own:.2f} 与各项之和不符",
                    f"is a computed cell whose figure {own:.2f} differs from the sum of its parts")
     else:
         why = describe_problem(f)
-    parts = BUDGET.row_spec(row_key).parts
-    names = "、".join(BUDGET.row_spec(p).label for p in parts)
-    names_en = ", ".join(BUDGET.row_en(p) for p in parts)
+    parts = table.row_spec(row_key).parts
+    names = "、".join(table.row_spec(p).label for p in parts)
+    names_en = ", ".join(table.row_en(p) for p in parts)
     ref = _budget_ref(unit, row_key, col)
     note = Text(f"{ref} {label}{col_label}{why}，按{names}之和 {total:.2f} 计",
-                f"{ref} {BUDGET.row_en(row_key)} {BUDGET.col_en(col)} {why.en}; the sum of {names_en}, "
+                f"{ref} {table.row_en(row_key)} {table.col_en(col)} {why.en}; the sum of {names_en}, "
                 f"{total:.2f}, is used")
     return total, note
 

@@ -410,7 +410,7 @@ def assert_unit_well_formed(unit: Any) -> None:
 
 # The functions that call into the parser library (python-calamine) inside the reader's
 # ``_parsing`` boundary: an exception raised there is the library's answer about the file.
-PARSER_BOUNDARY = frozenset({"_open_calamine", "read_grids"})
+PARSER_BOUNDARY = frozenset({"_open_calamine", "read_grids", "read_workbook_grids"})
 
 
 def own_code_problems(causes: list[BaseException | None]) -> list[str]:

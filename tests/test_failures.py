@@ -44,7 +44,7 @@ def _fast_rulebook(seconds: float):
 
 def test_a_time_out_inside_the_reader_with_jobs_1_is_f901(seed: Path, tmp_path: Path, monkeypatch) -> None:
     """The batch's SIGALRM fires while calamine reads: a time-out, not a damaged file."""
-    monkeypatch.setattr(grids, "read_grids", lambda *a, **k: time.sleep(30))
+    monkeypatch.setattr(grids, "read_workbook_grids", lambda *a, **k: time.sleep(30))
     started = time.monotonic()
     result = run_batch([seed], tmp_path / "out", BatchOptions(jobs=1, timeout=1))
     assert time.monotonic() - started < 20
@@ -54,7 +54,7 @@ def test_a_time_out_inside_the_reader_with_jobs_1_is_f901(seed: Path, tmp_path: 
 
 @needs_fork
 def test_the_isolated_parser_running_out_of_time_is_f901(monkeypatch) -> None:
-    monkeypatch.setattr(grids, "read_grids", lambda *a, **k: time.sleep(30))
+    monkeypatch.setattr(grids, "read_workbook_grids", lambda *a, **k: time.sleep(30))
     u = read_unit(XLS, _fast_rulebook(1))
     assert codes(u.findings) == ["F901"] and not u.readable
 
@@ -67,7 +67,7 @@ def _no_memory(*a: Any, **k: Any) -> None:
 
 
 def test_memory_exhaustion_in_process_is_f904(seed: Path, monkeypatch) -> None:
-    monkeypatch.setattr(grids, "read_grids", _no_memory)
+    monkeypatch.setattr(grids, "read_workbook_grids", _no_memory)
     report = check_file(seed, CheckOptions(RB))
     assert codes(report.findings) == ["F904"] and not report.readable
     assert "内存不足" in report.findings[0].message("zh")
@@ -75,7 +75,7 @@ def test_memory_exhaustion_in_process_is_f904(seed: Path, monkeypatch) -> None:
 
 @needs_fork
 def test_memory_exhaustion_in_the_isolated_parser_is_f904(monkeypatch) -> None:
-    monkeypatch.setattr(grids, "read_grids", _no_memory)
+    monkeypatch.setattr(grids, "read_workbook_grids", _no_memory)
     assert codes(read_unit(XLS, RB).findings) == ["F904"]
 
 
@@ -87,13 +87,13 @@ def test_a_rust_allocation_failure_in_the_isolated_parser_is_f904(monkeypatch) -
         os.write(2, b"memory allocation of 1099511627776 bytes failed\n")
         os.abort()
 
-    monkeypatch.setattr(grids, "read_grids", oom_abort)
+    monkeypatch.setattr(grids, "read_workbook_grids", oom_abort)
     assert codes(read_unit(XLS, RB).findings) == ["F904"]
 
 
 @needs_fork
 def test_a_parser_crash_is_still_an_unreadable_file(monkeypatch) -> None:
-    monkeypatch.setattr(grids, "read_grids", lambda *a, **k: os.abort())
+    monkeypatch.setattr(grids, "read_workbook_grids", lambda *a, **k: os.abort())
     u = read_unit(XLS, RB)
     assert codes(u.findings) == ["F001"] and "crashed" in u.findings[0].message("en")
 
@@ -116,7 +116,7 @@ def test_a_bug_in_the_reader_is_f902_not_a_damaged_file(seed: Path, monkeypatch)
 
 @needs_fork
 def test_a_bug_in_the_isolated_reader_is_f902(monkeypatch) -> None:
-    monkeypatch.setattr(grids, "read_grids", _bug)
+    monkeypatch.setattr(grids, "read_workbook_grids", _bug)
     assert codes(read_unit(XLS, RB).findings) == ["F902"]
 
 

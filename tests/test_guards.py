@@ -301,7 +301,7 @@ def test_isolated_read_matches_and_reports(seed, monkeypatch, tmp_path):
         reader.read_grids_isolated(seed, max_rows=5)
     # Through read_unit: an ods whose parser dies is one F001, not a dead batch.
     ods = bad.ods_empty_tail(None, tmp_path / "x.ods")
-    monkeypatch.setattr(grids, "read_grids", lambda *a, **k: __import__("os").abort())
+    monkeypatch.setattr(grids, "read_workbook_grids", lambda *a, **k: __import__("os").abort())
     u = read_unit(ods)
     assert not u.readable and [f.code for f in u.findings] == ["F001"]
     assert "crashed" in u.findings[0].message("en")

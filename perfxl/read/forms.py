@@ -14,7 +14,6 @@ read as what it means, not reported as a slip: the sign and unit inside 年度�
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -24,6 +23,7 @@ from perfxl.findings import Finding, Text
 from perfxl.formlocate import FormHit, TableHit, is_form, locate_form
 from perfxl.model import Field, Goal, Indicator, Row, ScoreRow, Unit, unread_key
 from perfxl.numbers import DASHES, fold, parse_value
+from perfxl.read.indicators import _indicator_values, _Levels, _Row
 from perfxl.spec import QUALITATIVE, addr
 from perfxl.spec_project import FormBlock, FormPage, TableBlock, TotalBlock
 
@@ -217,32 +217,24 @@ class _FormTable:
 _IN_VALUE = frozenset({"direction", "unit"})
 
 
-@functools.cache
-def _form_row_class() -> type:
+class _FormRow(_Row):
     """The department reader's row helper over a form row; a column the form lacks reads
     as absent with no cell (there is no template column to point at)."""
-    from perfxl.read.indicators import _Row
 
-    class FormRow(_Row):
-        __slots__ = ()
+    __slots__ = ()
 
-        def read(self, key: str, kind: str) -> Field:
-            c = self.cols.get(key)
-            if c is not None:
-                return self.rd.cell(self.name, self.r, c, kind)
-            # The national form writes 指标性质 and 度量单位 inside 年度指标值: blank here,
-            # filled from the value.
-            return Field(None, self.name, None, None, "blank") if key in _IN_VALUE else Field.absent(self.name, None)
-
-    return FormRow
+    def read(self, key: str, kind: str) -> Field:
+        c = self.cols.get(key)
+        if c is not None:
+            return self.rd.cell(self.name, self.r, c, kind)
+        # The national form writes 指标性质 and 度量单位 inside 年度指标值: blank here,
+        # filled from the value.
+        return Field(None, self.name, None, None, "blank") if key in _IN_VALUE else Field.absent(self.name, None)
 
 
 def _indicators(rd: _Reader, sheet: str, t: TableHit) -> list[Indicator]:
-    from perfxl.read.indicators import _indicator_values, _Levels
-
     grid = rd.book.grids[sheet]
     table = _FormTable(sheet, t)
-    row_class = _form_row_class()
     levels = _Levels()
     content = [t.cols[k] for k in ("name", "target", "actual", "weight", "self_score", "reason", "direction",
                                     "unit", "completion") if k in t.cols]
@@ -250,7 +242,7 @@ def _indicators(rd: _Reader, sheet: str, t: TableHit) -> list[Indicator]:
     for r in t.data:
         if r >= len(grid):
             break
-        row = row_class(rd, table, r)
+        row = _FormRow(rd, table, r)  # type: ignore[arg-type]
         l1 = _level(row.read("level1", "text"))
         l2 = _level(row.read("level2", "text"))
         values = [_plain(grid[r], c) for c in content]

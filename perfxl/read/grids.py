@@ -117,21 +117,24 @@ def read_workbook_grids(path: str | Path, *, by_content: bool = False, max_rows:
     """The grids a workbook's kind needs: (names, grids, merged ranges).
 
     A workbook holding a sheet named in ``marks`` (the 部门整体 template's sheets) is read
-    as :func:`read_grids` reads it, the sheets of ``only`` alone, with no merges.  Any other
+    as :func:`read_grids` reads it, the sheets of ``only`` alone, with no merges (None).  Any other
     workbook may hold forms on sheets of any name (项目支出绩效自评表): every sheet is read,
     with its merged ranges (None for a format that does not tell them: ods)."""
-    names, grids = read_grids(path, by_content=by_content, max_rows=max_rows, only=only)
-    if only is None or any(n in marks for n in names):
-        return names, grids, None
-    merges: dict[str, Ranges | None] = {}
     with _workbook(Path(path), by_content) as wb:
+        # One opening: the sheet names tell the kind before any sheet is parsed.
         names = list(wb.sheet_names)
+        whole = only is None or not any(n in marks for n in names)
+        grids: dict[str, Grid] = {}
+        merges: dict[str, Ranges | None] | None = {} if whole and only is not None else None
         for name in names:
+            if not whole and name not in only:  # type: ignore[operator]
+                continue
             sheet = wb.get_sheet_by_name(name)
             grids[name] = _grid(sheet, name, max_rows)
-            ranges = getattr(sheet, "merged_cell_ranges", None)
-            merges[name] = None if ranges is None else [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in ranges]
-    return names, grids, merges
+            if merges is not None:
+                ranges = getattr(sheet, "merged_cell_ranges", None)
+                merges[name] = None if ranges is None else [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in ranges]
+        return names, grids, merges
 
 
 @contextlib.contextmanager

@@ -7,8 +7,9 @@ in a child with a memory cap, a CPU limit and a deadline, and a crash costs one 
 not the batch.  :func:`read_sheets` is the same guarded read for callers that want every
 sheet's values (the annotated copy of a workbook openpyxl cannot open).
 
-The grids are read through ``grids.read_grids`` looked up at call time, so that one
-stand-in for the parser (a test's) holds in-process and in the child alike.
+The grids are read through ``grids.read_grids`` (a unit's through ``grids.read_workbook_grids``)
+looked up at call time, so that one stand-in for the parser (a test's) holds in-process and
+in the child alike.
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ def read_units(path: str | Path, rulebook: Rulebook | None = None) -> list[Unit]
     except (ParserError, ParserCrashed) as e:  # the file cannot be parsed
         return [_unreadable(unit, _parser_failure(e))]
     except Exception as e:  # noqa: BLE001 - a bug in perfxl's own code: named as one, never a damaged file
-        return [_unreadable(unit, internal_error("read_grids", e))]
+        return [_unreadable(unit, internal_error("read_workbook_grids", e))]
     book = Book(p, ins.fmt, names, values)
     rd = _Reader(book, rulebook)
     unit.sheets = tuple(names)
