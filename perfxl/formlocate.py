@@ -117,7 +117,7 @@ def _key_map(block: TableBlock, aliases: Aliases) -> dict[str, str]:
     out: dict[str, str] = {}
     for col in block.columns:
         for lab in _labels_of(col.label, aliases):
-            out.setdefault(norm_label(lab), col.key)
+            out.setdefault(_norm(lab), col.key)
     return out
 
 
@@ -131,7 +131,10 @@ class _Sheet:
         self.index: dict[str, list[tuple[int, int]]] = {}
         for r, row in enumerate(grid):
             for c, v in enumerate(row):
-                k = label_key(v)
+                # (label_key spelt out: numbers and empty cells, most of a form, cost no call)
+                if v.__class__ is not str or not v or len(v) > _MAX_LABEL * 2:
+                    continue
+                k = _norm(v)
                 if k:
                     self.keys[(r, c)] = k
                     self.index.setdefault(k, []).append((r, c))
@@ -150,7 +153,7 @@ class _Sheet:
     def find(self, labels: Iterable[str], rows: range | None = None) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
         for lab in labels:
-            for rc in self.index.get(norm_label(lab), ()):
+            for rc in self.index.get(_norm(lab), ()):
                 if rows is None or rc[0] in rows:
                     out.append(rc)
         return sorted(set(out))
@@ -203,8 +206,8 @@ def _header(sh: _Sheet, block: TableBlock, aliases: Aliases, after: int = 0,
             extras.append((c, str(sh.value(r, c)).strip()))
         elif key not in cols:
             cols[key] = c
-    titles = {norm_label(x) for x in (block.title, *block.title_aliases)}
-    extras = [(c, t) for c, t in extras if norm_label(t) not in titles]
+    titles = {_norm(x) for x in (block.title, *block.title_aliases)}
+    extras = [(c, t) for c, t in extras if label_key(t) not in titles]
     hit = TableHit(block.role, r, r, cols, extras=extras)
     _second_header_row(sh, hit, keymap)
     return hit
@@ -233,7 +236,7 @@ def _row_labels(sh: _Sheet, block: TableBlock, hit: TableHit, stop: int, aliases
     data_cols = [c for k, c in hit.cols.items() if k != "item"]
     first_data = min(data_cols) if data_cols else sh.width(hit.header)
     for rs in block.rows:
-        want = {norm_label(x) for x in _labels_of(rs.label, aliases)}
+        want = {_norm(x) for x in _labels_of(rs.label, aliases)}
         for r in range(hit.header_end + 1, stop):
             if r in hit.rows.values():
                 continue
@@ -328,7 +331,7 @@ def locate_form(sheet: str, grid: Grid, merges: Iterable[Range] | None, page: Fo
 def _total_row(sh: _Sheet, block: Any, ind: TableHit, aliases: Aliases) -> tuple[int, int] | None:
     if not isinstance(block, TotalBlock):
         return None
-    want = {norm_label(x) for x in (block.label, *block.aliases, *aliases.get(block.label, ()))}
+    want = {_norm(x) for x in (block.label, *block.aliases, *aliases.get(block.label, ()))}
     data_cols = [c for k, c in ind.cols.items() if k in ("target", "actual", "weight", "self_score")]
     first = min(data_cols) if data_cols else sh.width(ind.header)
     for r in range(ind.header_end + 1, len(sh.grid)):
@@ -340,7 +343,7 @@ def _total_row(sh: _Sheet, block: Any, ind: TableHit, aliases: Aliases) -> tuple
 
 def _form_fields(sh: _Sheet, block: FormBlock, hit: FormHit, aliases: Aliases) -> None:
     stop = min((t.header for t in hit.tables.values()), default=len(sh.grid))
-    all_labels = {norm_label(x) for f in block.fields for x in _labels_of(f.label, aliases)}
+    all_labels = {_norm(x) for f in block.fields for x in _labels_of(f.label, aliases)}
     for t in hit.tables.values():
         all_labels |= {sh.keys[(t.header, c)] for c in t.cols.values() if (t.header, c) in sh.keys}
     for f in block.fields:

@@ -181,3 +181,23 @@ def test_a_far_cell_is_refused_however_it_is_spelt(make_xlsx, seed_data, tmp_pat
     ins = examine(dest, RB.limits)
     assert ins.refused and [f.code for f in ins.findings] == ["F023"], [f.message() for f in ins.findings]
     assert ins.findings[0].sheet == BUDGET.name  # named through workbook.xml, whatever its spelling
+
+
+@pytest.mark.parametrize("decl", [
+    b'<!DOCTYPE worksheet [<!ENTITY x "1">]>',
+    b'<!DOCTYPE worksheet SYSTEM "http://example.invalid/x.dtd">',
+])
+def test_the_probe_refuses_a_dtd_even_past_the_guards(decl: bytes) -> None:
+    """The guards refuse a DTD before the probe is asked; the probe's own parser refuses
+    one too, so a path that skipped the guards could not expand an entity."""
+    from defusedxml.common import DefusedXmlException
+
+    from perfxl.xmlprobe import _scan
+
+    part = b'<?xml version="1.0"?>' + decl + (b'<worksheet xmlns="%s"><sheetData><row r="1"><c r="A1"><f>1+1</f></c>'
+                                             b'</row></sheetData></worksheet>' % MAIN.encode())
+    with pytest.raises(DefusedXmlException):
+        _scan(part, {}, {})
+    found: dict = {}
+    _scan(part.replace(decl, b""), found, {})
+    assert found == {"A1": ("uncalculated", None)}

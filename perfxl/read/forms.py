@@ -14,6 +14,7 @@ read as what it means, not reported as a slip: the sign and unit inside 年度�
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -44,6 +45,17 @@ NOT_FORM_SHEETS = frozenset({"填报说明", "_perfxl"})
 _NUMBERED = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
 # What the form leaves in rows nobody filled: '……', '...', '。。。'.
 _ELLIPSIS = frozenset({"……", "…", "...", "。。。", "......", "…………"})
+
+
+def _is_dash(text: str) -> bool:
+    """A lone dash (``—``, ``- -``): the form's 'does not apply'."""
+    return _short_dash(text) if len(text) <= 64 else re.sub(r"\s+", "", fold(text)) in DASHES
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_dash(text: str) -> bool:
+    # Short cells repeat (dashes, units, 已完成…): each text is looked at once.
+    return re.sub(r"\s+", "", fold(text)) in DASHES
 
 
 def _has_unit(text: Any) -> bool:
@@ -183,7 +195,7 @@ _READ_AS = {"amount": "amount", "rate": "rate", "text": "text", "choice": "text"
 def _dash_blank(rd: _Reader, sheet: str, r: int, c: int, kind: str, computed: bool = False) -> Field:
     """A cell read as ``kind``; a lone dash (``—``) is the form's 'does not apply': blank."""
     raw = rd.book.grids[sheet][r][c] if c < len(rd.book.grids[sheet][r]) else None
-    if raw.__class__ is str and re.sub(r"\s+", "", fold(raw)) in DASHES:
+    if raw.__class__ is str and _is_dash(raw):
         return Field(None, sheet, addr(r + 1, c + 1), raw, "blank", formula=computed)
     return rd.cell(sheet, r, c, kind, computed=computed)
 
@@ -291,7 +303,7 @@ def _not_an_indicator(name: Field) -> bool:
 
 def _plain(cells: list[Any], c: int) -> Any:
     v = cells[c] if c < len(cells) else None
-    if v is None or (v.__class__ is str and (not v.strip() or re.sub(r"\s+", "", fold(v)) in DASHES)):
+    if v is None or (v.__class__ is str and (not v.strip() or _is_dash(v))):
         return None
     return v
 
@@ -301,11 +313,17 @@ def _level(f: Field) -> Field:
     '★' marks and spaces go; a dash is blank."""
     if not f.ok or not isinstance(f.value, str):
         return f
-    v = re.sub(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]\s*$", "", f.value)
-    v = re.sub(r"\s+", "", v.replace("★", ""))
+    v = _level_text(f.value)
     if v in DASHES or not v:
         return Field(None, f.sheet, f.cell, f.raw, "blank")
     return f if v == f.value else Field(v, f.sheet, f.cell, f.raw, "ok")
+
+
+@functools.lru_cache(maxsize=1024)
+def _level_text(text: str) -> str:
+    """'产出指标（50分）★' → '产出指标' (一级/二级 labels repeat down a form and across forms)."""
+    v = re.sub(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]\s*$", "", text)
+    return re.sub(r"\s+", "", v.replace("★", ""))
 
 
 def _name(f: Field) -> Field:
