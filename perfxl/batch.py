@@ -218,12 +218,16 @@ def _internal_error(task: Task, exc: BaseException, where: str = "batch") -> Fil
     return _failure(task, failure(where, exc))
 
 
-def _died(task: Task, exitcode: int | None) -> FileResult:
+def _died(task: Task, exitcode: int | None, before: bool = False) -> FileResult:
     """A worker process that died under a file.  Killed by SIGKILL (not by the batch): the
     system's out-of-memory killer, almost always — its own answer (F904); any other
-    death is a crash (F902)."""
+    death is a crash (F902).  ``before``: it had died before the file was sent to it (the
+    file is not the cause; F902 says so)."""
     from perfxl.codes.run import F904
 
+    if before:
+        return _internal_error(task, RuntimeError(f"the worker process had exited (code {exitcode}) "
+                                                  "before the file was sent to it"))
     if exitcode == -signal.SIGKILL:
         return _failure(task, F904(None, None, detail="处理进程被系统终止（通常是内存耗尽）the worker process was "
                                                       "killed by the system, usually for running out of memory"))
@@ -243,7 +247,6 @@ def process_file(task: Task) -> FileResult:
     that cannot be written an F903 warning.  A workbook of several project forms gives one
     summary row per form (:attr:`FileResult.units`) and one annotated copy.
     """
-    from perfxl.annotate import annotate
     from perfxl.check import check_file_units
     from perfxl.codes.run import F903
 
@@ -254,6 +257,8 @@ def process_file(task: Task) -> FileResult:
     first = reports[0]
     annotated = None
     if first.readable and task.annotated_dest:
+        from perfxl.annotate import annotate  # (openpyxl: only a worker that writes copies needs it)
+
         try:
             # One copy of the file marks every unit's findings (every form sheet).
             annotate(first, task.annotated_dest, rulebook=getattr(task.options, "rulebook", None),
@@ -353,11 +358,16 @@ class _Worker:
         self.task: Task | None = None
         self.deadline = float("inf")
         self.done = 0
+        self.unsent = False  # the busy task could not be sent: the worker had died already
 
     def give(self, task: Task) -> None:
         self.task = task
         self.deadline = time.monotonic() + task.timeout if task.timeout else float("inf")
-        self.conn.send(task)
+        self.unsent = False
+        try:
+            self.conn.send(task)
+        except (BrokenPipeError, ConnectionResetError):
+            self.unsent = True  # the worker is gone: its sentinel is ready, and outcome() says so
 
     def outcome(self, ready: Any, now: float) -> tuple[FileResult | None, bool]:
         """The result of the busy task once ``ready`` (from ``mp_wait``) or the clock
@@ -372,14 +382,15 @@ class _Worker:
                 result = self.conn.recv()
             except (EOFError, OSError):  # the worker died: its pipe closed
                 self.proc.join(timeout=5)
-                result, replace = _died(task, self.proc.exitcode), True
+                result, replace = _died(task, self.proc.exitcode, before=self.unsent), True
             except Exception as e:  # noqa: BLE001 - a result that cannot be unpickled
                 result = _internal_error(task, e)
             self.task, self.done = None, self.done + 1
             replace = replace or self.done >= _TASKS_PER_WORKER
         elif self.proc.sentinel in ready:
             self.task = None
-            result, replace = _died(task, self.proc.exitcode), True
+            self.proc.join(timeout=5)
+            result, replace = _died(task, self.proc.exitcode, before=self.unsent), True
         elif now >= self.deadline:
             self.task = None
             self.stop(kill=True)
@@ -414,7 +425,12 @@ def _default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _mp_context() -> Any:
+# What a batch worker imports on its first file; the forkserver imports it once for all.
+BATCH_PRELOAD = ("perfxl.batch", "perfxl.check", "perfxl.annotate", "openpyxl",
+                 "perfxl.read.unit", "perfxl.rules", "perfxl.score")
+
+
+def _mp_context(preload: Sequence[str] = BATCH_PRELOAD) -> Any:
     methods = mp.get_all_start_methods()
     if "forkserver" in methods:
         # forkserver: workers fork from a clean server process (no threads of ours, such
@@ -424,17 +440,18 @@ def _mp_context() -> Any:
         # batch and ~30 MB of every worker's peak RSS (scripts/bench.py).  The modules
         # check_file imports on its first call (the reader, the rules, scoring) are
         # preloaded too: a worker is replaced every _TASKS_PER_WORKER files, and each new
-        # one otherwise imported them again on its first file.
-        ctx.set_forkserver_preload(["perfxl.batch", "perfxl.check", "perfxl.annotate", "openpyxl",
-                                    "perfxl.read.unit", "perfxl.rules", "perfxl.score"])
+        # one otherwise imported them again on its first file.  (The server is started
+        # once per process: the first caller's list stands.)
+        ctx.set_forkserver_preload(list(preload))
         return ctx
     return mp.get_context("spawn")
 
 
 def _run_pool(tasks: Sequence[Task], jobs: int, fn: Callable[[Task], FileResult],
-              deliver: Callable[[FileResult], None]) -> None:
-    """Run tasks on ``jobs`` worker processes; kill and replace a worker past its deadline."""
-    ctx = _mp_context()
+              deliver: Callable[[FileResult], None], preload: Sequence[str] = BATCH_PRELOAD) -> None:
+    """Run tasks on ``jobs`` worker processes; kill and replace a worker past its deadline.
+    ``deliver`` gets each result as it comes (not in task order)."""
+    ctx = _mp_context(preload)
     pending = deque(tasks)
     workers: list[_Worker] = []
     try:

@@ -110,6 +110,8 @@ TEXTS = Texts(
                             "ADDRESS", "127.0.0.1"),
         "serve.port": Param("端口", "port", "PORT", "8000"),
         "serve.init": Param("生成新的管理链接（旧链接失效）", "issue a new admin link (the old one stops working)"),
+        "check.jobs": Param("并行进程数（默认：200 个文件起用全部 CPU 核，否则 1；1 = 不并行）",
+                            "worker processes (default: every CPU from 200 files on, else 1; 1 = none)", "N"),
         "serve.jobs": Param("校验进程数（默认：CPU 核数）", "worker processes for checks (default: the CPUs)", "N"),
     },
 )
@@ -270,6 +272,7 @@ def check(
     ignore: Optional[str] = IgnoreOpt,
     strict: bool = typer.Option(False, "--strict", help=_h("strict")),
     year: Optional[int] = YearOpt,
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N", help=_h("check.jobs")),
     debug: bool = DebugOpt,
 ) -> None:
     import json
@@ -282,7 +285,7 @@ def check(
         rulebook=load_rulebook(rules), select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore"),
         strict=strict, year=year, debug=_state["debug"],
     )
-    report = check_paths(files, options)
+    report = check_paths(files, options, jobs)
     _found(report, language)
     if fmt == Format.json:
         typer.echo(json.dumps(report.to_dict(language), ensure_ascii=False, indent=2))

@@ -482,3 +482,25 @@ def test_a_worker_pool_serves_threads_and_survives_hung_and_crashing_files(tmp_p
         pool.close()
     with pytest.raises(RuntimeError):
         pool.run(task("ok.xlsx", 10))
+
+
+def test_a_worker_gone_before_its_task_is_sent_costs_only_that_task(inbox: Path) -> None:
+    """Sending a task to a worker that has died raises nothing: the task is reported as
+    having died with it (F90x), and the worker is replaced."""
+    from multiprocessing.connection import wait
+
+    from perfxl.batch import _mp_context, _Worker
+
+    src = inbox / "桃源县科协.xlsx"
+    task = Task(index=0, path=str(src), abspath=str(src), annotated_dest=None, annotated_rel=None,
+                options=CheckOptions(default_rulebook()), timeout=30)
+    w = _Worker(_mp_context(), process_file)
+    w.proc.kill()
+    w.proc.join(timeout=10)
+    w.give(task)
+    ready = set(wait([w.conn, w.proc.sentinel], timeout=10))
+    result, replace = w.outcome(ready, time.monotonic())
+    assert replace and result is not None
+    assert result.row.status == "无法读取"
+    f = result.detail.findings[0]
+    assert f.code == "F902" and "before the file was sent" in f.message("en")

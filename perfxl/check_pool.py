@@ -1,0 +1,68 @@
+"""`perfxl check` over many files on several processes.
+
+The batch's workers (:mod:`perfxl.batch`: forkserver, per-file time limit, a worker that
+dies or hangs named for what happened) check the files and write no copy; each sends back
+its summary row and findings, small to pickle, never the read unit.  The reports are put
+back in the files' order, and the cross-file rules run here on a skeleton of each unit
+(name, year, credit code, 主管部门, the spending they add up), as in a batch.  So the
+findings are those of checking the files one by one, and the memory of the run does not
+grow with the units read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from perfxl.batch import FileResult
+    from perfxl.check import CheckOptions
+    from perfxl.report import FileReport
+    from perfxl.summary_rows import SummaryRow, UnitDetail
+
+__all__ = ["check_in_workers", "auto_jobs", "PARALLEL_FROM"]
+
+# From how many files `perfxl check` uses every CPU: starting the workers costs about what
+# checking 60 workbooks does (scripts/bench.py), so a clerk's few files stay in-process.
+PARALLEL_FROM = 200
+
+# A check worker imports the reader, the rules and scoring, not openpyxl.
+_CHECK_PRELOAD = ("perfxl.batch", "perfxl.check", "perfxl.read.unit", "perfxl.rules", "perfxl.score")
+
+
+def auto_jobs(n_files: int) -> int:
+    """The processes `perfxl check` uses for ``n_files`` files when not told: every CPU it
+    may use for a large run, one otherwise."""
+    from perfxl.batch import _default_jobs
+
+    return _default_jobs() if n_files >= PARALLEL_FROM else 1
+
+
+def check_in_workers(paths: Sequence[str | Path], options: CheckOptions, jobs: int) -> list[FileReport]:
+    """One report per unit of each file, in the files' order, checked on ``jobs`` worker
+    processes.  Each report holds the findings and a skeleton unit (see the module); its
+    score card is not sent back."""
+    from perfxl.batch import Task, _run_pool, process_file
+
+    timeout = options.rulebook.limits.timeout_seconds
+    tasks = [Task(index=i, path=str(p), abspath=str(Path(p).resolve()), annotated_dest=None, annotated_rel=None,
+                  options=options, timeout=timeout) for i, p in enumerate(paths)]
+    results: dict[int, FileResult] = {}
+
+    def deliver(result: FileResult) -> None:
+        results[result.row.index] = result
+
+    _run_pool(tasks, jobs, process_file, deliver, preload=_CHECK_PRELOAD)
+    return [_report(row, detail) for i in range(len(tasks)) for row, detail in results[i].units]
+
+
+def _report(row: SummaryRow, detail: UnitDetail) -> FileReport:
+    from perfxl.batch import _skeleton
+    from perfxl.report import FileReport
+    from perfxl.summary import STATUS_UNREADABLE
+
+    p = row.path
+    findings = [f if f.path == p else f.with_path(p) for f in detail.findings]
+    readable = row.status != STATUS_UNREADABLE
+    return FileReport(path=p, findings=findings, unit=_skeleton(row) if readable else None, readable=readable,
+                      kind=row.kind, sheet=row.sheet)
