@@ -350,7 +350,7 @@ def _run_inline(tasks: Sequence[Task], fn: Callable[[Task], FileResult],
 class _Worker:
     """One worker process and its pipe; knows the task it is busy with."""
 
-    def __init__(self, ctx: Any, fn: Callable[[Task], FileResult]):
+    def __init__(self, ctx: Any, fn: Callable[[Task], FileResult], limit: int = _TASKS_PER_WORKER):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, fn), daemon=True, name="perfxl-worker")
         self.proc.start()
@@ -359,6 +359,7 @@ class _Worker:
         self.deadline = float("inf")
         self.done = 0
         self.unsent = False  # the busy task could not be sent: the worker had died already
+        self.limit = limit  # files before it is replaced
 
     def give(self, task: Task) -> None:
         self.task = task
@@ -386,7 +387,7 @@ class _Worker:
             except Exception as e:  # noqa: BLE001 - a result that cannot be unpickled
                 result = _internal_error(task, e)
             self.task, self.done = None, self.done + 1
-            replace = replace or self.done >= _TASKS_PER_WORKER
+            replace = replace or self.done >= self.limit
         elif self.proc.sentinel in ready:
             self.task = None
             self.proc.join(timeout=5)
@@ -426,7 +427,10 @@ def _default_jobs() -> int:
 
 
 # What a batch worker imports on its first file; the forkserver imports it once for all.
-BATCH_PRELOAD = ("perfxl.batch", "perfxl.check", "perfxl.annotate", "openpyxl",
+# "__main__" (the forkserver's default, which a list of our own replaces): the program
+# that started the run — the perfxl command line — is imported once there, not by every
+# new worker (about 50 ms each).
+BATCH_PRELOAD = ("__main__", "perfxl.batch", "perfxl.check", "perfxl.annotate", "openpyxl",
                  "perfxl.read.unit", "perfxl.rules", "perfxl.score")
 
 
@@ -448,14 +452,15 @@ def _mp_context(preload: Sequence[str] = BATCH_PRELOAD) -> Any:
 
 
 def _run_pool(tasks: Sequence[Task], jobs: int, fn: Callable[[Task], FileResult],
-              deliver: Callable[[FileResult], None], preload: Sequence[str] = BATCH_PRELOAD) -> None:
-    """Run tasks on ``jobs`` worker processes; kill and replace a worker past its deadline.
-    ``deliver`` gets each result as it comes (not in task order)."""
+              deliver: Callable[[FileResult], None], preload: Sequence[str] = BATCH_PRELOAD,
+              limit: int = _TASKS_PER_WORKER) -> None:
+    """Run tasks on ``jobs`` worker processes; kill and replace a worker past its deadline
+    or after ``limit`` files.  ``deliver`` gets each result as it comes (not in task order)."""
     ctx = _mp_context(preload)
     pending = deque(tasks)
     workers: list[_Worker] = []
     try:
-        workers = [_Worker(ctx, fn) for _ in range(min(jobs, len(tasks)))]
+        workers = [_Worker(ctx, fn, limit) for _ in range(min(jobs, len(tasks)))]
         while True:
             for w in workers:
                 if w.task is None and pending:
@@ -475,7 +480,7 @@ def _run_pool(tasks: Sequence[Task], jobs: int, fn: Callable[[Task], FileResult]
                 if result is not None:
                     deliver(result)
                 if replace:
-                    workers[i] = _Worker(ctx, fn) if pending else _Idle()
+                    workers[i] = _Worker(ctx, fn, limit) if pending else _Idle()
     finally:
         for w in workers:
             if isinstance(w, _Worker):
