@@ -29,8 +29,8 @@ _EXPORTS = {
     "CheckOptions": "perfxl.check",
     "check_file": "perfxl.check",
     "check_file_units": "perfxl.check",
-    "check_files": "perfxl.check",
-    "check_paths": "perfxl.check",
+    "check_files": "perfxl.check_pool",  # with jobs=; perfxl.check's, on one process by default
+    "check_paths": "perfxl.check_pool",
     "check_unit": "perfxl.check",
     "score_unit": "perfxl.score",
     "score_files": "perfxl.score_report",

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from perfxl.errors import UsageError
 from perfxl.findings import Finding, Severity, select, sort_key
 from perfxl.memo import by_identity
 from perfxl.report import FileReport, Report
@@ -227,39 +226,23 @@ def check_batch_rules(reports: list[FileReport], options: CheckOptions) -> None:
             r.findings = _finish(list(r.findings) + added[id(r)], options, r.path)
 
 
-def check_files(paths: Sequence[str | Path], options: CheckOptions, jobs: int | None = 1) -> Report:
+def check_files(paths: Sequence[str | Path], options: CheckOptions) -> Report:
     """Check files one by one, then across them; one :class:`Report` in the given order
-    (a file of several project forms gives one FileReport per form).
-
-    ``jobs``: worker processes (None: every CPU for a large run,
-    :func:`perfxl.check_pool.auto_jobs`).  With more than one, the findings are the same;
-    each report's unit is a skeleton of what the cross-file rules compare and its score
-    card is not kept (:mod:`perfxl.check_pool`).  ``options.debug`` checks in-process."""
-    if jobs is None:
-        from perfxl.check_pool import auto_jobs
-
-        jobs = auto_jobs(len(paths))
-    if jobs < 1:
-        raise UsageError(f"--jobs 必须 ≥ 1，得到 {jobs}", message_en=f"--jobs must be at least 1, got {jobs}")
-    if jobs > 1 and len(paths) > 1 and not options.debug:
-        from perfxl.check_pool import check_in_workers
-
-        reports = check_in_workers(paths, options, jobs)
-    else:
-        reports = [r for p in paths for r in check_file_units(p, options)]
+    (a file of several project forms gives one FileReport per form)."""
+    reports = [r for p in paths for r in check_file_units(p, options)]
     check_batch_rules(reports, options)
     return Report(files=reports, rulebook=options.rulebook)
 
 
-def check_paths(inputs: Sequence[str | Path], options: CheckOptions, jobs: int | None = 1) -> Report:
+def check_paths(inputs: Sequence[str | Path], options: CheckOptions) -> Report:
     """What ``perfxl check`` does: find the workbooks among ``inputs`` (files and folders,
     folders recursively; lock files, other file types and perfxl's own outputs are left
     out and listed in ``Report.skipped`` — :func:`perfxl.inputs.discover`), then
-    :func:`check_files` them (``jobs`` as there).  Raises
-    :class:`~perfxl.inputs.InputNotFound` for a path that does not exist."""
+    :func:`check_files` them.  Raises :class:`~perfxl.inputs.InputNotFound` for a path
+    that does not exist."""
     from perfxl.inputs import discover
 
     files, skipped = discover(inputs)
-    report = check_files(files, options, jobs)
+    report = check_files(files, options)
     report.skipped = skipped
     return report

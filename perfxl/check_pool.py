@@ -1,5 +1,7 @@
-"""`perfxl check` over many files on several processes.
+"""`perfxl check` over many files, on several processes when there are many.
 
+:func:`check_paths` and :func:`check_files` are those of :mod:`perfxl.check` with a
+``jobs`` count (they sit above both it and :mod:`perfxl.batch`, whose workers they use).
 The batch's workers (:mod:`perfxl.batch`: forkserver, per-file time limit, a worker that
 dies or hangs named for what happened) check the files and write no copy; each sends back
 its summary row and findings, small to pickle, never the read unit.  The reports are put
@@ -14,13 +16,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from perfxl.check import CheckOptions, check_batch_rules
+from perfxl.errors import UsageError
+from perfxl.report import Report
+
 if TYPE_CHECKING:  # pragma: no cover
     from perfxl.batch import FileResult
-    from perfxl.check import CheckOptions
     from perfxl.report import FileReport
     from perfxl.summary_rows import SummaryRow, UnitDetail
 
-__all__ = ["check_in_workers", "auto_jobs", "PARALLEL_FROM"]
+__all__ = ["check_paths", "check_files", "check_in_workers", "auto_jobs", "PARALLEL_FROM"]
 
 # From how many files `perfxl check` uses every CPU: starting the workers costs about what
 # checking 60 workbooks does (scripts/bench.py), so a clerk's few files stay in-process.
@@ -33,6 +38,35 @@ _CHECK_PRELOAD = ("__main__", "perfxl.batch", "perfxl.check", "perfxl.read.unit"
 # as often as the batch's (each new one starts cold: about 80 ms) would cost a tenth of
 # the run.
 _FILES_PER_WORKER = 2000
+
+
+def check_paths(inputs: Sequence[str | Path], options: CheckOptions, jobs: int | None = 1) -> Report:
+    """What ``perfxl check`` does: :func:`perfxl.check.check_paths` on ``jobs`` processes
+    (None: :func:`auto_jobs`)."""
+    from perfxl.inputs import discover
+
+    files, skipped = discover(inputs)
+    report = check_files(files, options, jobs)
+    report.skipped = skipped
+    return report
+
+
+def check_files(paths: Sequence[str | Path], options: CheckOptions, jobs: int | None = 1) -> Report:
+    """:func:`perfxl.check.check_files` on ``jobs`` worker processes (None: every CPU for
+    a large run).  With more than one the findings are the same; each report's unit is a
+    skeleton of what the cross-file rules compare, and its score card is not kept.
+    ``options.debug`` checks in-process (a bug then shows its traceback)."""
+    from perfxl import check
+
+    if jobs is None:
+        jobs = auto_jobs(len(paths))
+    if jobs < 1:
+        raise UsageError(f"--jobs 必须 ≥ 1，得到 {jobs}", message_en=f"--jobs must be at least 1, got {jobs}")
+    if jobs == 1 or len(paths) < 2 or options.debug:
+        return check.check_files(paths, options)
+    reports = check_in_workers(paths, options, jobs)
+    check_batch_rules(reports, options)
+    return Report(files=reports, rulebook=options.rulebook)
 
 
 def auto_jobs(n_files: int) -> int:

@@ -277,7 +277,8 @@ def check(
 ) -> None:
     import json
 
-    from perfxl.check import CheckOptions, check_paths
+    from perfxl.check import CheckOptions
+    from perfxl.check_pool import check_paths
     from perfxl.rulebook import load_rulebook
 
     language = _common(lang, debug)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from _cli import run
-from perfxl.check import CheckOptions, check_paths
-from perfxl.check_pool import PARALLEL_FROM, auto_jobs
+from perfxl.check import CheckOptions
+from perfxl.check_pool import PARALLEL_FROM, auto_jobs, check_paths
 from perfxl.rulebook import default_rulebook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
