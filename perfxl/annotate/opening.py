@@ -34,11 +34,13 @@ def open_original(path: Path, rulebook: Rulebook | None) -> tuple[Workbook, bool
     parsed in the isolated child with its memory cap and deadline — never in this process)."""
     import openpyxl
 
+    from perfxl.annotate.merges import fast_merges
+
     if _is_ooxml(path):
         try:
             # A file handle, not the name: openpyxl refuses names not ending in .xlsx/.xlsm
             # (an .xlsx saved as .xls is common), and a handle is read-only by construction.
-            with open(path, "rb") as fh:
+            with open(path, "rb") as fh, fast_merges():
                 return openpyxl.load_workbook(fh, keep_vba=False, rich_text=False), False
         except Exception:  # noqa: BLE001 - openpyxl cannot load it: the values the reader could read
             pass
