@@ -1040,23 +1040,27 @@ def main(argv: Iterable[str] | None = None) -> int:
         # floor-write's two halves are timed just before and just after batch --jobs 1, so
         # a change in the machine's speed during those minutes weighs on both sides; the
         # round is run twice and the faster of each side kept (as for the pair above).
-        half = max(1, len(files) // 2)
-        kept: dict[str, Measurement] = {}
         rounds = 1 if args.quick else 2
-        for _ in range(rounds):
-            measure("floor_write", lambda: floor_write(files[:half], scratch))
-            measure("batch_j1", lambda: batch_run("batch_j1", "", inputs, n, 1, scratch))
-            if len(files) > half and ms["floor_write"].status == "ok":
-                first = ms["floor_write"]
-                measure("floor_write", lambda: floor_write(files[half:], scratch))
-                ms["floor_write"] = merge_halves(first, ms["floor_write"])
-            for k in ("floor_write", "batch_j1"):
-                if k not in kept or faster(ms[k], kept[k]):
-                    kept[k] = ms[k]
-        ms.update(kept)
-        if rounds > 1:
-            for k in ("floor_write", "batch_j1"):
-                ms[k].note = (ms[k].note + "; " if ms[k].note else "") + f"faster of {rounds} rounds"
+
+        def write_pair(floor_key: str, batch_key: str, todo: list[Path], folder: Path) -> None:
+            half = max(1, len(todo) // 2)
+            kept: dict[str, Measurement] = {}
+            for _ in range(rounds):
+                measure(floor_key, lambda: floor_write(todo[:half], scratch))
+                measure(batch_key, lambda: batch_run(batch_key, "", folder, len(todo), 1, scratch))
+                if len(todo) > half and ms[floor_key].status == "ok":
+                    first = ms[floor_key]
+                    measure(floor_key, lambda: floor_write(todo[half:], scratch))
+                    ms[floor_key] = merge_halves(first, ms[floor_key])
+                for k in (floor_key, batch_key):
+                    if k not in kept or faster(ms[k], kept[k]):
+                        kept[k] = ms[k]
+            ms.update(kept)
+            if rounds > 1:
+                for k in (floor_key, batch_key):
+                    ms[k].note = (ms[k].note + "; " if ms[k].note else "") + f"faster of {rounds} rounds"
+
+        write_pair("floor_write", "batch_j1", files, inputs)
         measure("batch_j2", lambda: batch_run("batch_j2", "", inputs, n, 2, scratch))
         measure("parallel_ceiling", lambda: parallel_ceiling(2, 600_000 if args.quick else 3_000_000))
         measure("rss_small", lambda: batch_run("rss_small", "", subset_dir(cache, files, n_small), n_small, 2, scratch))
@@ -1088,8 +1092,7 @@ def main(argv: Iterable[str] | None = None) -> int:
                     ms[dst] = got[src]
             mixed = mixed_dir(workdir, files, projects)
             mixed_files = sorted(mixed.glob("*.xlsx"))
-            measure("floor_write_mixed", lambda: floor_write(mixed_files, scratch))
-            measure("batch_mixed_j1", lambda: batch_run("batch_mixed_j1", "", mixed, len(mixed_files), 1, scratch))
+            write_pair("floor_write_mixed", "batch_mixed_j1", mixed_files, mixed)
             for k in ("floor_read_projects", "check_projects"):
                 ms.setdefault(k, Measurement(k, labels[k], note="skipped (--only)"))
         if sys.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE"):
