@@ -175,3 +175,34 @@ def test_a_missing_api_is_reported_as_not_built_yet():
     got = {r.key: r for r in bench.ratios(ms, 1, 10)}
     assert got["check_vs_floor_read"].result == "n/a"
     assert "not built yet: perfxl.check" in got["check_vs_floor_read"].note
+
+
+@pytest.mark.slow
+def test_the_mixed_pair_is_timed_as_the_main_pair(quick_run):
+    _, doc = quick_run
+    for key in ("floor_write", "floor_write_mixed"):
+        assert "half before, half after batch --jobs 1" in doc["measurements"][key]["note"], doc["measurements"][key]
+
+
+def test_a_batch_runs_with_its_bytecode_cached_as_an_installed_perfxl(tmp_path, monkeypatch):
+    bench = _load_bench()
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    seen = {}
+
+    def wrapped(cmd, log_path, env=None):
+        seen["cmd"], seen["env"] = cmd, env
+        log_path.write_text("done\n", "utf-8")
+        return {"rc": 0, "wall_s": 1.0, "rusage_maxrss_kb": 1, "polled_hwm_kb": 1}
+
+    monkeypatch.setattr(bench, "run_wrapped", wrapped)
+    monkeypatch.setattr(bench, "batch_available", lambda: None)
+    compiled = []
+    monkeypatch.setattr(bench, "_compile_once", compiled.append)
+    scratch = tmp_path / "work" / "run"
+    scratch.mkdir(parents=True)
+    bench.batch_run("batch_j1", "", tmp_path, 1, 1, scratch)
+    env = seen["env"]
+    assert "batch" in seen["cmd"] and env is not None
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["PYTHONPYCACHEPREFIX"] == str(tmp_path / "work" / "pycache")
+    assert compiled == [env]  # the cache is filled before the timed run
