@@ -8,7 +8,8 @@
 
 Steps: :func:`~perfxl.inputs.discover` the workbooks (folders recursively; lock files, other
 file types and perfxl's own outputs are skipped and listed), give each a safe unique
-annotated-copy name, check and annotate every file in a pool of worker processes, then
+annotated-copy name, check every file in a pool of worker processes, run the cross-file
+rules, write each file's annotated copy with all its findings in the same pool, then
 write 汇总表.xlsx, summary.json and findings.csv (:mod:`perfxl.summary`), swap in the new
 ``annotated/`` folder and mark the folder as perfxl's output (:func:`~perfxl.inputs.write_marker`).
 
@@ -150,8 +151,8 @@ class Task:
     annotated_rel: str | None  # the same, relative to the output folder ('annotated/x.xlsx')
     options: Any  # perfxl.check.CheckOptions
     timeout: float | None = None
-    # Findings made across files (X codes) that the annotated copy must show too: set
-    # when a flagged file's copy is written again after the batch rules ran.
+    # Findings made across files (X codes) that the annotated copy must show too: the
+    # copies are written after the batch rules ran.
     extra: tuple[Finding, ...] = ()
 
 
@@ -640,7 +641,7 @@ def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> dict
 
     The workers hold the read units; here each unit is represented by a skeleton
     (:func:`_skeleton`).  The findings go into the summary, the CSV and the JSON, and
-    :func:`_annotate_again` rewrites the annotated copies of the files they concern.
+    :func:`_annotate` writes them into the annotated copies of the files they concern.
     """
     from perfxl.check import check_batch_rules
     from perfxl.report import FileReport
@@ -672,42 +673,45 @@ def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> dict
     return added
 
 
-def _annotate_again(rows: list[SummaryRow], added: dict[tuple[int, int], list[Finding]], tasks: Sequence[Task],
-                    spool: _Spool, run: Callable[[Sequence[Task], Callable[[FileResult], None]], None]) -> None:
-    """Write again the annotated copy of each file the batch rules flagged, with those
-    findings, so that the copy a clerk receives shows the same findings as the summary.
+def _annotate(rows: list[SummaryRow], added: dict[tuple[int, int], list[Finding]], tasks: Sequence[Task],
+              spool: _Spool, run: Callable[[Sequence[Task], Callable[[FileResult], None]], None],
+              progress: Callable[[FileResult], None]) -> None:
+    """Write the annotated copy of every readable file, with the findings the cross-file
+    rules added to it (``added``), so that the copy a clerk receives shows the same
+    findings as the summary.
 
-    It runs as the first pass did (``run``: the same workers, time limit and isolation),
-    so resubmitted files — the same unit sent v1, v2, v3, each flagged — cost the batch
-    time in proportion to their number, in parallel, and nothing in this process.  A copy
-    that could not be written again keeps the first pass's content, and the file gets an
-    F903 saying it lacks the cross-file findings."""
-    by_file: dict[int, list[Finding]] = {}
+    It runs as the check did (``run``: the same workers, time limit and isolation; the
+    worker reads the file again), and nothing of a workbook is held in this process.  A
+    copy that could not be written leaves the file an F903 saying why."""
+    from perfxl.codes.run import F903
+
     first: dict[int, SummaryRow] = {}
+    extra: dict[int, list[Finding]] = {}
     for row in rows:
         first.setdefault(row.index, row)
-        if added.get(row.key) and row.annotated:
-            by_file.setdefault(row.index, []).extend(added[row.key])
-    again = [dataclasses.replace(tasks[i], extra=tuple(found)) for i, found in by_file.items()]
-    if not again:
-        return
+        extra.setdefault(row.index, []).extend(added.get(row.key, ()))
+    todo = [dataclasses.replace(tasks[i], extra=tuple(extra[i])) for i, row in first.items()
+            if row.status != STATUS_UNREADABLE]
+    units: dict[int, list[SummaryRow]] = {}
+    for row in rows:
+        units.setdefault(row.index, []).append(row)
 
     def deliver(result: FileResult) -> None:
-        failed = [f for f in result.detail.findings if f.code in ("F901", "F902", "F903", "F904")]
-        if not failed and result.row.status != STATUS_UNREADABLE:
-            return
-        from perfxl.codes.run import F903
+        copy = result.row.annotated
+        for row in units[result.row.index]:
+            row.annotated = copy
+        if copy is None:  # the worker says why: F903 from the copy, F901/F902/F904 from the worker
+            why = next((f for f in result.detail.findings if f.code in ("F901", "F902", "F903", "F904")), None)
+            row = first[result.row.index]
+            detail = spool.get(row.key)
+            reason = dict(why.params).get("detail") if why is not None and why.code == "F903" else None
+            text = reason or (f"{why.code} {why.message()}" if why is not None else "unknown")
+            detail.findings.append(F903(None, None, detail=str(text)[:300]).with_path(tasks[row.index].abspath))
+            spool.put(row.key, detail)
+            row.warnings += 1
+        progress(result)
 
-        row = first[result.row.index]
-        why = failed[0] if failed else None
-        note = F903(None, None, detail=("标注副本未能加入跨文件问题（X001–X005），仍为首次写出的内容 the copy lacks the "
-                                        "cross-file findings" + (f": {why.code} {why.message()}" if why else ""))[:300])
-        detail = spool.get(row.key)
-        detail.findings.append(note.with_path(tasks[row.index].abspath))
-        spool.put(row.key, detail)
-        row.warnings += 1
-
-    run(again, deliver)
+    run(todo, deliver)
 
 
 _STALE_TEMP_RE = re.compile(r"\.(.+)\.[0-9a-f]{8}\.tmp(\.\w+)")  # perfxl.safe's temporary names
@@ -831,13 +835,17 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
     try:
         done: set[int] = set()
 
+        def progress(result: FileResult) -> None:
+            done.add(result.row.index)
+            if options.progress is not None:
+                options.progress(BatchProgress(len(done), len(tasks), result.row.path, worst_status(result)))
+
         def deliver(result: FileResult) -> None:
             for row, detail in result.units:
                 rows[row.key] = row
                 spool.put(row.key, detail)
-            done.add(result.row.index)
-            if options.progress is not None:
-                options.progress(BatchProgress(len(done), len(tasks), result.row.path, worst_status(result)))
+            if result.row.status == STATUS_UNREADABLE:  # no copy to write: done now
+                progress(result)
 
         def run(todo: Sequence[Task], deliver: Callable[[FileResult], None]) -> None:
             if jobs == 1:
@@ -845,9 +853,12 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
             else:
                 _run_pool(todo, jobs, fn, deliver)
 
-        run(tasks, deliver)
+        # Checked first, then the cross-file rules, then each copy written once with every
+        # finding: a copy is never written twice, whatever share of the files a cross-file
+        # rule flags (re-checking a file costs a tenth of writing its copy).
+        run([dataclasses.replace(t, annotated_dest=None, annotated_rel=None) for t in tasks], deliver)
         ordered = [rows[i] for i in sorted(rows)]
-        _annotate_again(ordered, _batch_findings(ordered, spool, check_options), tasks, spool, run)
+        _annotate(ordered, _batch_findings(ordered, spool, check_options), tasks, spool, run, progress)
         staged = write_outputs(stage, ordered, lambda r: spool.get(r.key), info)
         reports = None
         if options.reports is not None:

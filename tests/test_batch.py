@@ -314,18 +314,48 @@ def test_no_process_outlives_a_batch_with_a_hung_parser(tmp_path: Path, jobs: in
         assert _gone(worker), f"worker process {worker} outlived the batch"
 
 
-def test_a_copy_that_cannot_be_written_again_says_so(seed_data: dict[str, Any], make_xlsx: Callable[..., Path],
-                                                     tmp_path: Path) -> None:
-    """The same unit twice: their copies are written again with X001; when that fails the
-    first copy stays and the file carries an F903 saying the copy lacks X001 — never silence."""
+def test_a_copy_that_cannot_be_written_says_so(seed_data: dict[str, Any], make_xlsx: Callable[..., Path],
+                                               tmp_path: Path) -> None:
+    """The same unit twice: each copy is written once, with X001; when writing it fails the
+    file carries an F903 naming why, the summary keeps X001, and no copy stands for it —
+    never silence."""
     make_xlsx(seed_data, name="in/一.xlsx")
     make_xlsx(seed_data, name="in/二.xlsx")
     result = run_batch([tmp_path / "in"], tmp_path / "out", BatchOptions(jobs=1, worker=failing_second_pass_worker))
     for unit in _json_units(tmp_path / "out"):
         found = {f["code"]: f for f in unit["findings"]}
         assert "X001" in found and "F903" in found, unit["path"]
-        assert "X001" in found["F903"]["message"] and "disk full" in found["F903"]["message"]
-    assert all(r.warnings >= 1 for r in result.rows)
+        assert "disk full" in found["F903"]["message"]
+    assert all(r.warnings >= 1 and r.annotated is None for r in result.rows)
+    assert not list((tmp_path / "out" / "annotated").glob("*.xlsx"))
+
+
+def test_each_copy_is_written_once_whatever_the_cross_file_rules_flag(seed_data: dict[str, Any],
+                                                                     make_xlsx: Callable[..., Path],
+                                                                     tmp_path: Path) -> None:
+    """Every file flagged across files (here all: the same unit three times) still gets one
+    copy written, by one call of the worker that writes copies — checked first, annotated
+    after the cross-file rules."""
+    for k in range(3):
+        make_xlsx(seed_data, name=f"in/v{k}.xlsx")
+    written: list[str] = []
+    result = run_batch([tmp_path / "in"], tmp_path / "out", BatchOptions(jobs=1, worker=_counting_worker(written)))
+    assert sorted(written) == sorted(str((tmp_path / "in" / f"v{k}.xlsx").resolve()) for k in range(3))
+    assert all(r.annotated for r in result.rows)
+    from perfxl.annotate import FINDINGS_SHEET
+
+    for k in range(3):
+        ws = openpyxl.load_workbook(tmp_path / "out" / "annotated" / f"v{k}.xlsx")[FINDINGS_SHEET]
+        assert "X001" in [ws.cell(r, 3).value for r in range(6, ws.max_row + 1)]
+
+
+def _counting_worker(written: list[str]) -> Callable[[Task], Any]:
+    def worker(task: Task) -> Any:
+        if task.annotated_dest:
+            written.append(task.abspath)
+        return process_file(task)
+
+    return worker
 
 
 def test_copies_are_written_again_by_the_workers_not_here(seed_data: dict[str, Any], make_xlsx: Callable[..., Path],
