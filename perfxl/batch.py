@@ -164,6 +164,9 @@ class FileResult:
     row: SummaryRow
     detail: UnitDetail
     more: list[tuple[SummaryRow, UnitDetail]] = field(default_factory=list)
+    # (size, modification time) of the file as the worker found it before reading it: the
+    # batch compares the check's with the copy's to tell a file changed in between (F905).
+    stamp: tuple[int, int] | None = None
 
     @property
     def units(self) -> list[tuple[SummaryRow, UnitDetail]]:
@@ -252,6 +255,11 @@ def process_file(task: Task) -> FileResult:
     from perfxl.codes.run import F903
 
     try:
+        st = os.stat(task.abspath)
+        stamp: tuple[int, int] | None = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        stamp = None  # the read below names what is wrong with the path
+    try:
         reports = check_file_units(Path(task.abspath), task.options)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
         return _internal_error(task, e, "check_file")
@@ -273,7 +281,7 @@ def process_file(task: Task) -> FileResult:
         row = SummaryRow.from_report(report, task.index, annotated, unit=i)
         score = report.score.to_dict() if report.score is not None else None
         units.append((row, UnitDetail(list(report.findings), score)))
-    return FileResult(*units[0], more=units[1:])
+    return FileResult(*units[0], more=units[1:], stamp=stamp)
 
 
 def worst_status(result: FileResult) -> str:
@@ -675,15 +683,16 @@ def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> dict
 
 def _annotate(rows: list[SummaryRow], added: dict[tuple[int, int], list[Finding]], tasks: Sequence[Task],
               spool: _Spool, run: Callable[[Sequence[Task], Callable[[FileResult], None]], None],
-              progress: Callable[[FileResult], None]) -> None:
+              progress: Callable[[FileResult], None], stamps: dict[int, tuple[int, int] | None]) -> None:
     """Write the annotated copy of every readable file, with the findings the cross-file
     rules added to it (``added``), so that the copy a clerk receives shows the same
     findings as the summary.
 
     It runs as the check did (``run``: the same workers, time limit and isolation; the
     worker reads the file again), and nothing of a workbook is held in this process.  A
-    copy that could not be written leaves the file an F903 saying why."""
-    from perfxl.codes.run import F903
+    copy that could not be written leaves the file an F903 saying why; a file whose size
+    or modification time differs from the check's (``stamps``) an F905."""
+    from perfxl.codes.run import F903, F905
 
     first: dict[int, SummaryRow] = {}
     extra: dict[int, list[Finding]] = {}
@@ -709,9 +718,27 @@ def _annotate(rows: list[SummaryRow], added: dict[tuple[int, int], list[Finding]
             detail.findings.append(F903(None, None, detail=str(text)[:300]).with_path(tasks[row.index].abspath))
             spool.put(row.key, detail)
             row.warnings += 1
+        before, after = stamps.get(result.row.index), result.stamp
+        if before is not None and after is not None and before != after:
+            row = first[result.row.index]
+            detail = spool.get(row.key)
+            detail.findings.append(F905(None, None, detail=_stamp_change(before, after)).with_path(tasks[row.index].abspath))
+            spool.put(row.key, detail)
+            row.warnings += 1
         progress(result)
 
     run(todo, deliver)
+
+
+def _stamp_change(before: tuple[int, int], after: tuple[int, int]) -> str:
+    """What changed between two (size, mtime_ns) stamps, in both languages."""
+    import datetime as dt
+
+    def when(ns: int) -> str:
+        return dt.datetime.fromtimestamp(ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")
+
+    size = f"{before[0]} → {after[0]} 字节 bytes"
+    return f"{size}; 修改时间 modified {when(before[1])} → {when(after[1])}"
 
 
 _STALE_TEMP_RE = re.compile(r"\.(.+)\.[0-9a-f]{8}\.tmp(\.\w+)")  # perfxl.safe's temporary names
@@ -840,10 +867,13 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
             if options.progress is not None:
                 options.progress(BatchProgress(len(done), len(tasks), result.row.path, worst_status(result)))
 
+        stamps: dict[int, tuple[int, int] | None] = {}
+
         def deliver(result: FileResult) -> None:
             for row, detail in result.units:
                 rows[row.key] = row
                 spool.put(row.key, detail)
+            stamps[result.row.index] = result.stamp
             if result.row.status == STATUS_UNREADABLE:  # no copy to write: done now
                 progress(result)
 
@@ -858,7 +888,7 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
         # rule flags (re-checking a file costs a tenth of writing its copy).
         run([dataclasses.replace(t, annotated_dest=None, annotated_rel=None) for t in tasks], deliver)
         ordered = [rows[i] for i in sorted(rows)]
-        _annotate(ordered, _batch_findings(ordered, spool, check_options), tasks, spool, run, progress)
+        _annotate(ordered, _batch_findings(ordered, spool, check_options), tasks, spool, run, progress, stamps)
         staged = write_outputs(stage, ordered, lambda r: spool.get(r.key), info)
         reports = None
         if options.reports is not None:

@@ -349,6 +349,40 @@ def test_each_copy_is_written_once_whatever_the_cross_file_rules_flag(seed_data:
         assert "X001" in [ws.cell(r, 3).value for r in range(6, ws.max_row + 1)]
 
 
+def _saving_again_worker(task: Task) -> Any:
+    """process_file; after checking 改.xlsx (the first pass) the clerk saves it again,
+    unchanged: a new modification time."""
+    result = process_file(task)
+    if task.annotated_dest is None and Path(task.abspath).name == "改.xlsx":
+        st = os.stat(task.abspath)
+        os.utime(task.abspath, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    return result
+
+
+def test_a_file_changed_between_its_check_and_its_copy_is_named(seed_data: dict[str, Any],
+                                                              make_xlsx: Callable[..., Path], tmp_path: Path) -> None:
+    """F905 fires for the file saved again while the batch ran — the copy is still written,
+    and the finding says the summary and the copy may show two versions — and stays
+    quiet for the file nobody touched."""
+    make_xlsx(_unit(seed_data, "示例县甲单位", "12430725006431662"), name="in/改.xlsx")
+    make_xlsx(_unit(seed_data, "示例县乙单位", "12430725006431670"), name="in/未改.xlsx")
+    result = run_batch([tmp_path / "in"], tmp_path / "out", BatchOptions(jobs=1, worker=_saving_again_worker))
+    by_name = {Path(u["path"]).name: {f["code"]: f for f in u["findings"]} for u in _json_units(tmp_path / "out")}
+    assert "F905" in by_name["改.xlsx"] and "F905" not in by_name["未改.xlsx"]
+    f905 = by_name["改.xlsx"]["F905"]
+    assert f905["severity"] == "warning" and "修改时间" in f905["message"] and "改动" in f905["message"]
+    assert all(r.annotated for r in result.rows)  # the copy is written all the same
+
+
+def test_no_file_is_said_to_have_changed_when_none_did(seed_data: dict[str, Any], make_xlsx: Callable[..., Path],
+                                                       tmp_path: Path) -> None:
+    for k in range(2):
+        make_xlsx(seed_data, name=f"in/v{k}.xlsx")
+    run_batch([tmp_path / "in"], tmp_path / "out", BatchOptions(jobs=2))
+    units = _json_units(tmp_path / "out")
+    assert units and not [f for u in units for f in u["findings"] if f["code"] == "F905"]
+
+
 def _counting_worker(written: list[str]) -> Callable[[Task], Any]:
     def worker(task: Task) -> Any:
         if task.annotated_dest:

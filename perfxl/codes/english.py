@@ -87,6 +87,10 @@ WHY_EN: dict[str, tuple[str, str]] = {
     "F904": ("A file that exhausts memory must not bring the whole review down; running out of memory is a "
              "different problem from a damaged file or a bug, and is dealt with differently.",
              "A workbook whose cells unpack to several GB of data."),
+    "F905": ("A batch checks every file first and writes the annotated copies afterwards; a file saved again "
+             "in between would give a summary and a copy of two different versions, and that is said, not "
+             "mixed silently.",
+             "A workbook the clerk saved once more in the shared folder while the batch ran."),
     "V001": ("Numbers stored as text do not add up in Excel, so a total formula misses them; perfxl reads "
              "them when they are unambiguous and says so.",
              "A target typed as “１,２３４．５” or “309.39万元”."),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from perfxl.findings import BOTH_KINDS, Finding, rule
 
-__all__ = ["F901", "F902", "F903", "F904", "internal_error", "failure"]
+__all__ = ["F901", "F902", "F903", "F904", "F905", "internal_error", "failure"]
 
 F901 = rule(
     "F901", "timed-out", "error",
@@ -52,6 +52,18 @@ F904 = rule(
     "data: check it, save it as .xlsx and submit it again, or process it on a machine with more memory",
     "一个耗尽内存的文件不能拖垮整批审核；内存不足与文件损坏、程序错误是不同的问题，处理方法也不同。",
     "一个展开后有数 GB 单元格数据的工作簿",
+    kinds=BOTH_KINDS,
+)
+F905 = rule(
+    "F905", "changed-during-batch", "warning",
+    "文件在处理期间被改动", "file changed during the batch",
+    "该文件在校验之后、生成标注副本之前被改动（{detail}）：汇总表和问题清单按校验时的内容，标注副本按改动后的内容，"
+    "两者可能不一致。请等文件不再改动后重新运行。",
+    "the file was changed after it was checked and before its annotated copy was written ({detail}): the "
+    "summary and the list of findings show what was checked, the annotated copy what was there afterwards, "
+    "and the two may differ. Run the batch again once the file has stopped changing",
+    "批处理先校验全部文件、再逐个写标注副本；其间有人另存了文件，两份结果就不是同一个版本，须如实说明，不能悄悄混用。",
+    "批处理运行时填报人在共享文件夹里又保存了一次的工作簿",
     kinds=BOTH_KINDS,
 )
 
