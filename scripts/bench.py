@@ -400,15 +400,16 @@ print(cells)
 """
 
 
-def whole_process(inputs: Path, n: int, rounds: int, env: dict[str, str]) -> dict[str, Measurement]:
+def whole_process(inputs: Path, n: int, rounds: int, env: dict[str, str],
+                  keys: tuple[str, ...] = ("floor_read_cli", "check_cli", "check_cli_j1")) -> dict[str, Measurement]:
     """`perfxl check DIR` against a bare calamine read of the same files in one process, each
     a fresh process as a user meets it (startup, discovery and output included); passes
-    interleaved, the fastest of each kept."""
-    cmds = {
-        "floor_read_cli": [sys.executable, "-c", _FLOOR_READ_SCRIPT, str(inputs)],
-        "check_cli": perfxl_exe() + ["check", str(inputs)],
-        "check_cli_j1": perfxl_exe() + ["check", "--jobs", "1", str(inputs)],
-    }
+    interleaved, the fastest of each kept.  ``keys`` name the floor, the check and
+    (optionally) the check with ``--jobs 1``, in that order."""
+    commands = [[sys.executable, "-c", _FLOOR_READ_SCRIPT, str(inputs)],
+                perfxl_exe() + ["check", str(inputs)],
+                perfxl_exe() + ["check", "--jobs", "1", str(inputs)]]
+    cmds = dict(zip(keys, commands))
     best: dict[str, tuple[float, float]] = {}
     for _ in range(max(1, rounds)):
         for key, cmd in cmds.items():
@@ -722,6 +723,8 @@ def ratios(ms: dict[str, Measurement], n_small: int, n_large: int) -> list[Ratio
         Ratio("check_cli_vs_floor_read_cli", "whole process: `perfxl check DIR` / calamine read", "<=", 3.0),
         Ratio("check_cli_j1_vs_floor_read_cli", "  … one process: `perfxl check --jobs 1 DIR` / calamine read", "<=", 3.0),
         Ratio("check_projects_vs_floor_read", "project forms: check / floor-read", "<=", 3.0),
+        Ratio("check_projects_cli_vs_floor_read_projects_cli",
+              "project forms, whole process: `perfxl check DIR` / calamine read", "<=", 3.0),
         Ratio("batch_mixed_j1_vs_floor_write", "mixed inbox: batch --jobs 1 / floor-write", "<=", 1.3),
     ]
     r = {x.key: x for x in out}
@@ -764,12 +767,15 @@ def ratios(ms: dict[str, Measurement], n_small: int, n_large: int) -> list[Ratio
     for key, a, b in (("check_cli_vs_floor_read_cli", "check_cli", "floor_read_cli"),
                       ("check_cli_j1_vs_floor_read_cli", "check_cli_j1", "floor_read_cli"),
                       ("check_projects_vs_floor_read", "check_projects", "floor_read_projects"),
+                      ("check_projects_cli_vs_floor_read_projects_cli", "check_projects_cli",
+                       "floor_read_projects_cli"),
                       ("batch_mixed_j1_vs_floor_write", "batch_mixed_j1", "floor_write_mixed")):
         if per(a) and per(b):
             r[key].value = per(a) / per(b)
             # The workers of `perfxl check DIR` are not this process's children: their CPU
             # time is not counted, so only its wall time is compared.
-            r[key].note = cpu_note(a, b) if a != "check_cli" else "(wall time; the workers' cpu time is not counted)"
+            r[key].note = (cpu_note(a, b) if a not in ("check_cli", "check_projects_cli")
+                           else "(wall time; the workers' cpu time is not counted)")
         else:
             r[key].note = why(a, b)
     if ms.get("cold_check") and ms["cold_check"].status == "ok":
@@ -996,6 +1002,8 @@ def main(argv: Iterable[str] | None = None) -> int:
         ("check_cli_j1", "whole process: `perfxl check --jobs 1 DIR`"),
         ("floor_read_projects", "project forms: floor-read (python-calamine, every sheet)"),
         ("check_projects", "project forms: check in-process (read + check + score, every form)"),
+        ("floor_read_projects_cli", "project forms, whole process: calamine read of every file"),
+        ("check_projects_cli", "project forms, whole process: `perfxl check DIR`"),
         ("floor_write_mixed", "mixed inbox: floor-write (openpyxl load + save)"),
         ("batch_mixed_j1", "mixed inbox: batch --jobs 1 (subprocess)"),
     ]
@@ -1087,7 +1095,8 @@ def main(argv: Iterable[str] | None = None) -> int:
                 ms[k] = Measurement(k, labels[k], note="skipped (--only)")
         projects = project_inputs(n, workdir)
         if isinstance(projects, str):
-            for k in ("floor_read_projects", "check_projects", "floor_write_mixed", "batch_mixed_j1"):
+            for k in ("floor_read_projects", "check_projects", "floor_read_projects_cli", "check_projects_cli",
+                      "floor_write_mixed", "batch_mixed_j1"):
                 ms[k] = Measurement(k, labels[k], note=projects)
         else:
             if only is None or {"floor_read_projects", "check_projects"} & only:
@@ -1096,6 +1105,20 @@ def main(argv: Iterable[str] | None = None) -> int:
                 for src, dst in (("floor_read", "floor_read_projects"), ("check", "check_projects")):
                     got[src].key, got[src].label = dst, labels[dst]
                     ms[dst] = got[src]
+            cli_keys = ("floor_read_projects_cli", "check_projects_cli")
+            if only is None or set(cli_keys) & only:
+                log("[bench] project forms, whole process: `perfxl check DIR` and a calamine read, interleaved …")
+                try:
+                    got = whole_process(projects[0].parent, len(projects), rounds_cli, clerk_env(workdir, True),
+                                        cli_keys)
+                    for k in cli_keys:
+                        got[k].label = labels[k]
+                    ms.update(got)
+                except Exception as e:  # noqa: BLE001 - report the failure on its lines, go on
+                    for k in cli_keys:
+                        ms[k] = Measurement(k, labels[k], status="error", note=f"error ({type(e).__name__}: {e})")
+            for k in cli_keys:
+                ms.setdefault(k, Measurement(k, labels[k], note="skipped (--only)"))
             mixed = mixed_dir(workdir, files, projects)
             mixed_files = sorted(mixed.glob("*.xlsx"))
             write_pair("floor_write_mixed", "batch_mixed_j1", mixed_files, mixed)

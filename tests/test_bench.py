@@ -27,12 +27,13 @@ RATIO_LINES = {
     "check_cli_vs_floor_read_cli": "whole process: `perfxl check DIR` / calamine read",
     "check_cli_j1_vs_floor_read_cli": "  … one process: `perfxl check --jobs 1 DIR` / calamine read",
     "check_projects_vs_floor_read": "project forms: check / floor-read",
+    "check_projects_cli_vs_floor_read_projects_cli": "project forms, whole process: `perfxl check DIR` / calamine read",
     "batch_mixed_j1_vs_floor_write": "mixed inbox: batch --jobs 1 / floor-write",
 }
 TARGETS = {"check_vs_floor_read": "≤ 3×", "batch_j1_vs_floor_write": "≤ 1.3×",
            "batch_speedup_j2": "≥ 1.7×", "rss_growth": "≤ 1.2×", "cold_check": "≤ 1 s",
            "check_cli_vs_floor_read_cli": "≤ 3×", "check_cli_j1_vs_floor_read_cli": "≤ 3×",
-           "check_projects_vs_floor_read": "≤ 3×",
+           "check_projects_vs_floor_read": "≤ 3×", "check_projects_cli_vs_floor_read_projects_cli": "≤ 3×",
            "batch_mixed_j1_vs_floor_write": "≤ 1.3×"}
 
 
