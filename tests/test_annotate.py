@@ -203,7 +203,7 @@ def test_xls_and_ods_become_an_xlsx_of_values(tmp_path: Path, suffix: str) -> No
     wb = openpyxl.load_workbook(dest)
     assert wb.sheetnames[:2] == [FINDINGS_SHEET, SCORE_SHEET]
     assert wb[PROFILE.name][PROFILE.cell("name")].value == report.unit.name
-    assert "只含各单元格的值" in wb[FINDINGS_SHEET]["A3"].value
+    assert "只含各单元格的值" in wb[FINDINGS_SHEET]["A3"].value and "原文件不是 .xlsx" in wb[FINDINGS_SHEET]["A3"].value
 
 
 @pytest.mark.lo
@@ -227,7 +227,10 @@ def test_a_workbook_openpyxl_cannot_load_becomes_a_values_copy(faulty: Path, tmp
     wb = openpyxl.load_workbook(dest)
     assert wb[PROFILE.name][PROFILE.cell("name")].value == NAME
     assert wb[PROFILE.name][PROFILE.cell("name")].data_type == "s"
-    assert "只含各单元格的值" in wb[FINDINGS_SHEET]["A3"].value
+    note = wb[FINDINGS_SHEET]["A3"].value
+    assert "只含各单元格的值" in note
+    # why, in the copy itself: not the wrong "不是 .xlsx" of an .xlsx
+    assert "openpyxl 未能打开原文件（KeyError" in note and "不是 .xlsx" not in note
     t004 = next(f for f in report.findings if f.code == "T004")
     assert "T004" in wb[t004.sheet][t004.cell].comment.text
 

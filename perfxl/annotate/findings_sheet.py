@@ -45,7 +45,7 @@ def _legend(ws: Worksheet, st: Styles, row: int) -> None:
 
 
 def findings_sheet(wb: Workbook, st: Styles, report: FileReport, findings: Sequence[Finding],
-                    marked: set[tuple[str, str]], values_only: bool, score_sheet: str, forms: int = 1) -> None:
+                    marked: set[tuple[str, str]], values_only: str | None, score_sheet: str, forms: int = 1) -> None:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     ws = new_sheet(wb, FINDINGS_SHEET, 0, 5)
@@ -67,7 +67,7 @@ def findings_sheet(wb: Workbook, st: Styles, report: FileReport, findings: Seque
     elif sc is not None:
         line3 += f"；未能算出复核得分（原因见“{score_sheet}”工作表）"
     if values_only:
-        line3 += "；原文件不是 .xlsx，本副本只含各单元格的值（公式与格式未保留）"
+        line3 += f"；{values_only}，本副本只含各单元格的值（公式与格式未保留）"
     set_text(ws.cell(3, 1), line3)
     st.font(ws.cell(3, 1), color="FF595959")
     _legend(ws, st, 4)

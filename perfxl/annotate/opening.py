@@ -27,24 +27,28 @@ def _is_ooxml(path: Path) -> bool:
         return False
 
 
-def open_original(path: Path, rulebook: Rulebook | None) -> tuple[Workbook, bool]:
-    """(workbook, values_only).  OOXML through openpyxl whatever the extension; anything
-    else, or an OOXML file openpyxl cannot load, as the values the reader's own guarded
-    read gives (:func:`perfxl.reader.read_sheets`: the guards, the row limit, and xls/ods
-    parsed in the isolated child with its memory cap and deadline — never in this process)."""
+def open_original(path: Path, rulebook: Rulebook | None) -> tuple[Workbook, str | None]:
+    """(workbook, why values only).  OOXML through openpyxl whatever the extension: the
+    original itself, and None.  Anything else, or an OOXML file openpyxl cannot load, as
+    the values the reader's own guarded read gives (:func:`perfxl.reader.read_sheets`: the
+    guards, the row limit, and xls/ods parsed in the isolated child with its memory cap and
+    deadline — never in this process), with the reason in words for the copy's first page."""
     import openpyxl
 
     from perfxl.annotate.merges import fast_merges
 
+    why = "原文件不是 .xlsx"
     if _is_ooxml(path):
         try:
             # A file handle, not the name: openpyxl refuses names not ending in .xlsx/.xlsm
             # (an .xlsx saved as .xls is common), and a handle is read-only by construction.
             with open(path, "rb") as fh, fast_merges():
-                return openpyxl.load_workbook(fh, keep_vba=False, rich_text=False), False
-        except Exception:  # noqa: BLE001 - openpyxl cannot load it: the values the reader could read
-            pass
-    return _values_workbook(path, rulebook), True
+                return openpyxl.load_workbook(fh, keep_vba=False, rich_text=False), None
+        except MemoryError:
+            raise  # its own answer (F904 in the batch)
+        except Exception as e:  # noqa: BLE001 - openpyxl cannot load it: the copy says so and holds the values
+            why = f"openpyxl 未能打开原文件（{type(e).__name__}: {str(e)[:120]}）"
+    return _values_workbook(path, rulebook), why
 
 
 def _values_workbook(path: Path, rulebook: Rulebook | None) -> Workbook:
