@@ -131,6 +131,40 @@ def _line(con: Console, text: str, style: str, plain: bool, width: int) -> None:
     con.print(Text(text, style=style))
 
 
+_BOX_TOP, _BOX_HEAD, _BOX_BOTTOM = ("┏", "━", "┳", "┓"), ("┡", "━", "╇", "┩"), ("└", "─", "┴", "┘")
+
+
+def _table_lines(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]], width: int) -> list[str] | None:
+    """The lines rich's ``Table(title=…, title_justify="left", pad_edge=False)`` (heavy
+    head, nothing wrapped) prints for these cells on a console without colours, or None
+    when rich would have to do more than lay them out: a text it would not print as is,
+    a table wider than ``width`` (it would wrap the messages) or a title wider than the
+    table.  Rich's layout of a table costs ≈ 3.5 ms, a third of checking a project form;
+    ``tests/test_render_plain.py`` holds this to rich's own output."""
+    from rich.cells import cell_len
+
+    every = [header, *rows]
+    if not title.isprintable() or not all(t.isprintable() for r in every for t in r):
+        return None
+    n = len(header)
+    widths = [max(cell_len(r[i]) for r in every) for i in range(n)]
+    pads = [(0 if i == 0 else 1, 0 if i == n - 1 else 1) for i in range(n)]  # pad_edge=False
+    spans = [w + a + b for w, (a, b) in zip(widths, pads)]
+    total = sum(spans) + n + 1
+    if total > width or cell_len(title) > total:
+        return None
+
+    def rule(left: str, line: str, cross: str, right: str) -> str:
+        return left + cross.join(line * w for w in spans) + right
+
+    def row(cells: tuple[str, ...], edge: str) -> str:
+        return edge + edge.join(" " * a + c + " " * (w - cell_len(c) + b)
+                                for c, w, (a, b) in zip(cells, widths, pads)) + edge
+
+    return [title + " " * (total - cell_len(title)), rule(*_BOX_TOP), row(header, "┃"), rule(*_BOX_HEAD),
+            *(row(r, "│") for r in rows), rule(*_BOX_BOTTOM)]
+
+
 def render_file(fr: FileReport, con: Console, lang: str = "zh", strict: bool = False,
                 plain: bool | None = None, width: int | None = None) -> None:
     """One file: a heading, a table per sheet (cell, code, severity, message), the verdict.
@@ -149,15 +183,23 @@ def render_file(fr: FileReport, con: Console, lang: str = "zh", strict: bool = F
     by_sheet: dict[str | None, list[Finding]] = {}
     for f in fr.findings:
         by_sheet.setdefault(f.sheet, []).append(f)
+    header = ("cell", "code", "severity", "message") if en else ("单元格", "代码", "级别", "说明")
+    utf = (con.encoding or "").lower().startswith("utf")
     for sheet, items in by_sheet.items():
         title = sheet if sheet else ("(file)" if en else "（文件）")
-        table = Table(title=title, title_justify="left", show_lines=False, expand=False, pad_edge=False)
-        table.add_column("cell" if en else "单元格", no_wrap=True)
-        table.add_column("code" if en else "代码", no_wrap=True)
-        table.add_column("severity" if en else "级别", no_wrap=True)
-        table.add_column("message" if en else "说明", overflow="fold")
-        for f in items:
-            table.add_row(f.cell or "", f.code, Text(_sev(f, lang), style=_STYLE[f.severity]), f.message(lang))
+        rows = [(f.cell or "", f.code, _sev(f, lang), f.message(lang)) for f in items]
+        lines = _table_lines(title, header, rows, width) if plain and utf else None
+        if lines is not None:
+            con.file.write("\n".join(lines) + "\n")
+            continue
+        # Text, not str: a sheet name or a quoted cell holding '[…]' is not rich markup.
+        table = Table(title=Text(title, style="table.title"), title_justify="left", show_lines=False, expand=False, pad_edge=False)
+        table.add_column(header[0], no_wrap=True)
+        table.add_column(header[1], no_wrap=True)
+        table.add_column(header[2], no_wrap=True)
+        table.add_column(header[3], overflow="fold")
+        for f, (cell, code, sev, message) in zip(items, rows):
+            table.add_row(Text(cell), Text(code), Text(sev, style=_STYLE[f.severity]), Text(message))
         con.print(table)
     style = "bold red" if (not fr.readable or fr.failed(strict)) else "bold green"
     _line(con, verdict(fr, lang, strict), style, plain, width)
