@@ -154,6 +154,10 @@ class Task:
     # Findings made across files (X codes) that the annotated copy must show too: the
     # copies are written after the batch rules ran.
     extra: tuple[Finding, ...] = ()
+    # Whether the result carries each unit's score card (UnitDetail.score): the summary
+    # needs it; `perfxl check` on workers does not, and building it is a twentieth of
+    # checking a project form.
+    score_card: bool = True
 
 
 @dataclass
@@ -279,7 +283,7 @@ def process_file(task: Task) -> FileResult:
     for i, report in enumerate(reports):
         report.path = task.path
         row = SummaryRow.from_report(report, task.index, annotated, unit=i)
-        score = report.score.to_dict() if report.score is not None else None
+        score = report.score.to_dict() if report.score is not None and task.score_card else None
         units.append((row, UnitDetail(list(report.findings), score)))
     return FileResult(*units[0], more=units[1:], stamp=stamp)
 

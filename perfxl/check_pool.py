@@ -85,7 +85,7 @@ def check_in_workers(paths: Sequence[str | Path], options: CheckOptions, jobs: i
 
     timeout = options.rulebook.limits.timeout_seconds
     tasks = [Task(index=i, path=str(p), abspath=str(Path(p).resolve()), annotated_dest=None, annotated_rel=None,
-                  options=options, timeout=timeout) for i, p in enumerate(paths)]
+                  options=options, timeout=timeout, score_card=False) for i, p in enumerate(paths)]
     results: dict[int, FileResult] = {}
 
     def deliver(result: FileResult) -> None:

@@ -57,6 +57,21 @@ def test_a_report_from_the_workers_carries_a_skeleton_of_its_unit(inbox: Path) -
     assert light.unit.name == full.unit.name and not light.unit.indicators and light.score is None
 
 
+def test_a_check_worker_sends_no_score_card_a_batch_worker_does(inbox: Path) -> None:
+    """`perfxl check` on workers drops the score card (it prints findings only), so the
+    workers do not build it; the batch's summary needs it, and gets it."""
+    from perfxl.batch import Task, process_file
+
+    opts = CheckOptions(default_rulebook())
+    path = str(inbox / "a.xlsx")
+    task = Task(index=0, path=path, abspath=path, annotated_dest=None, annotated_rel=None, options=opts)
+    assert process_file(task).detail.score is not None
+    light = process_file(Task(index=0, path=path, abspath=path, annotated_dest=None, annotated_rel=None,
+                              options=opts, score_card=False))
+    full = process_file(task)
+    assert light.detail.score is None and full.row.total is not None and light.row.total == full.row.total
+
+
 def test_jobs_below_one_is_a_usage_error(inbox: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(monkeypatch, capsys, "check", "-j", "0", inbox)
