@@ -693,7 +693,8 @@ def _annotate(rows: list[SummaryRow], added: dict[tuple[int, int], list[Finding]
     findings as the summary.
 
     It runs as the check did (``run``: the same workers, time limit and isolation; the
-    worker reads the file again), and nothing of a workbook is held in this process.  A
+    worker reads the file again; its summary rows are those of the check, so it sends no
+    score card), and nothing of a workbook is held in this process.  A
     copy that could not be written leaves the file an F903 saying why; a file whose size
     or modification time differs from the check's (``stamps``) an F905."""
     from perfxl.codes.run import F903, F905
@@ -703,7 +704,7 @@ def _annotate(rows: list[SummaryRow], added: dict[tuple[int, int], list[Finding]
     for row in rows:
         first.setdefault(row.index, row)
         extra.setdefault(row.index, []).extend(added.get(row.key, ()))
-    todo = [dataclasses.replace(tasks[i], extra=tuple(extra[i])) for i, row in first.items()
+    todo = [dataclasses.replace(tasks[i], extra=tuple(extra[i]), score_card=False) for i, row in first.items()
             if row.status != STATUS_UNREADABLE]
     units: dict[int, list[SummaryRow]] = {}
     for row in rows:
