@@ -710,26 +710,26 @@ def _annotate(rows: list[SummaryRow], added: dict[tuple[int, int], list[Finding]
     for row in rows:
         units.setdefault(row.index, []).append(row)
 
+    def warn(index: int, finding: Finding) -> None:
+        """Add a warning to the file's first unit (its summary row and spooled findings)."""
+        row = first[index]
+        detail = spool.get(row.key)
+        detail.findings.append(finding.with_path(tasks[index].abspath))
+        spool.put(row.key, detail)
+        row.warnings += 1
+
     def deliver(result: FileResult) -> None:
-        copy = result.row.annotated
-        for row in units[result.row.index]:
+        index, copy = result.row.index, result.row.annotated
+        for row in units[index]:
             row.annotated = copy
         if copy is None:  # the worker says why: F903 from the copy, F901/F902/F904 from the worker
             why = next((f for f in result.detail.findings if f.code in ("F901", "F902", "F903", "F904")), None)
-            row = first[result.row.index]
-            detail = spool.get(row.key)
             reason = dict(why.params).get("detail") if why is not None and why.code == "F903" else None
             text = reason or (f"{why.code} {why.message()}" if why is not None else "unknown")
-            detail.findings.append(F903(None, None, detail=str(text)[:300]).with_path(tasks[row.index].abspath))
-            spool.put(row.key, detail)
-            row.warnings += 1
-        before, after = stamps.get(result.row.index), result.stamp
+            warn(index, F903(None, None, detail=str(text)[:300]))
+        before, after = stamps.get(index), result.stamp
         if before is not None and after is not None and before != after:
-            row = first[result.row.index]
-            detail = spool.get(row.key)
-            detail.findings.append(F905(None, None, detail=_stamp_change(before, after)).with_path(tasks[row.index].abspath))
-            spool.put(row.key, detail)
-            row.warnings += 1
+            warn(index, F905(None, None, detail=_stamp_change(before, after)))
         progress(result)
 
     run(todo, deliver)
