@@ -158,6 +158,12 @@ class Task:
     # needs it; `perfxl check` on workers does not, and building it is a twentieth of
     # checking a project form.
     score_card: bool = True
+    # The batch's two passes (see :func:`_carry`): the check pass writes the file's reports
+    # to ``carry_out``; the copy pass reads them from ``carry_in`` instead of checking the
+    # file again, when the file's (size, mtime) is still ``stamp``.
+    carry_out: str | None = None
+    carry_in: str | None = None
+    stamp: tuple[int, int] | None = None
 
 
 @dataclass
@@ -263,10 +269,13 @@ def process_file(task: Task) -> FileResult:
         stamp: tuple[int, int] | None = (st.st_size, st.st_mtime_ns)
     except OSError:
         stamp = None  # the read below names what is wrong with the path
-    try:
-        reports = check_file_units(Path(task.abspath), task.options)
-    except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
-        return _internal_error(task, e, "check_file")
+    reports = _carried(task) if stamp is not None and stamp == task.stamp else None
+    if reports is None:
+        try:
+            reports = check_file_units(Path(task.abspath), task.options)
+        except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
+            return _internal_error(task, e, "check_file")
+        _carry(task, reports)
     first = reports[0]
     annotated = None
     if first.readable and task.annotated_dest:
@@ -288,6 +297,34 @@ def process_file(task: Task) -> FileResult:
     return FileResult(*units[0], more=units[1:], stamp=stamp)
 
 
+def _carry(task: Task, reports: list[Any]) -> None:
+    """The check pass keeps the file's reports (pickled to ``task.carry_out``, in the run's
+    own folder) for the copy pass, which then need not check the file again: a tenth of a
+    copy's cost, paid once.  A file that cannot be written is no loss: the copy pass
+    checks again."""
+    if task.carry_out is None or not reports[0].readable:
+        return
+    with contextlib.suppress(OSError):  # (disk full): the copy pass re-checks the file
+        with open(task.carry_out, "wb") as fh:
+            pickle.dump(reports, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _carried(task: Task) -> list[Any] | None:
+    """The reports the check pass kept for this file (and the file they came from is
+    removed: it is read once), or None: re-check."""
+    if task.carry_in is None:
+        return None
+    try:
+        with open(task.carry_in, "rb") as fh:
+            reports = pickle.load(fh)  # noqa: S301 - written by this run's check pass, in its own folder
+    except (OSError, EOFError, pickle.UnpicklingError):  # not written (see _carry), or cut short
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(task.carry_in)
+    return reports
+
+
 def worst_status(result: FileResult) -> str:
     """The status of a file of several units, for the progress display: its worst."""
     order = (STATUS_UNREADABLE, STATUS_FIX, STATUS_OK)
@@ -296,8 +333,11 @@ def worst_status(result: FileResult) -> str:
 
 def _call(fn: Callable[[Task], FileResult], task: Task) -> FileResult:
     """Run ``fn`` on ``task``; an exception becomes an F902 (or F904) result."""
+    from perfxl.gctune import one_file
+
     try:
-        result = fn(task)
+        with one_file():
+            result = fn(task)
     except Exception as e:  # noqa: BLE001 - named for what it is, and the batch goes on
         return _internal_error(task, e)
     return result
@@ -693,10 +733,12 @@ def _annotate(rows: list[SummaryRow], added: dict[tuple[int, int], list[Finding]
     findings as the summary.
 
     It runs as the check did (``run``: the same workers, time limit and isolation; the
-    worker reads the file again; its summary rows are those of the check, so it sends no
-    score card), and nothing of a workbook is held in this process.  A
+    worker takes the reports the check pass kept for the file — or checks it again when
+    they are missing or the file changed since; its summary rows are those of the check,
+    so it sends no score card), and nothing of a workbook is held in this process.  A
     copy that could not be written leaves the file an F903 saying why; a file whose size
-    or modification time differs from the check's (``stamps``) an F905."""
+    or modification time differs from the check's (``stamps``) an F905 (and its copy
+    shows the file as it is now, checked again)."""
     from perfxl.codes.run import F903, F905
 
     first: dict[int, SummaryRow] = {}
@@ -704,8 +746,9 @@ def _annotate(rows: list[SummaryRow], added: dict[tuple[int, int], list[Finding]
     for row in rows:
         first.setdefault(row.index, row)
         extra.setdefault(row.index, []).extend(added.get(row.key, ()))
-    todo = [dataclasses.replace(tasks[i], extra=tuple(extra[i]), score_card=False) for i, row in first.items()
-            if row.status != STATUS_UNREADABLE]
+    todo = [dataclasses.replace(tasks[i], extra=tuple(extra[i]), score_card=False, carry_out=None,
+                                carry_in=tasks[i].carry_out, stamp=stamps.get(i))
+            for i, row in first.items() if row.status != STATUS_UNREADABLE]
     units: dict[int, list[SummaryRow]] = {}
     for row in rows:
         units.setdefault(row.index, []).append(row)
@@ -853,12 +896,15 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
                          path=str(e.paths[0])) from None
     staged_annotated = stage / ANNOTATED_DIR
     staged_annotated.mkdir()
+    carry = stage / ".carry"  # the check pass's reports for the copy pass; removed before publishing
+    carry.mkdir()
     info = RunInfo.for_rulebook(rulebook, inputs=[str(p) for p in inputs], skipped=skipped, jobs=jobs,
                                 timeout=timeout, year=options.year)
     tasks = [
         Task(index=i, path=str(p), abspath=str(p.resolve()),
              annotated_dest=str((staged_annotated / name).resolve()),
-             annotated_rel=f"{ANNOTATED_DIR}/{name}", options=check_options, timeout=timeout)
+             annotated_rel=f"{ANNOTATED_DIR}/{name}", options=check_options, timeout=timeout,
+             carry_out=str((carry / f"{i}.pickle").resolve()))
         for i, (p, name) in enumerate(zip(files, names))
     ]
     rows: dict[tuple[int, int], SummaryRow] = {}
@@ -890,10 +936,12 @@ def run_batch(inputs: Sequence[str | os.PathLike[str]], outdir: str | os.PathLik
 
         # Checked first, then the cross-file rules, then each copy written once with every
         # finding: a copy is never written twice, whatever share of the files a cross-file
-        # rule flags (re-checking a file costs a tenth of writing its copy).
+        # rule flags; the copy pass takes the check pass's reports (Task.carry_in) rather
+        # than checking each file again.
         run([dataclasses.replace(t, annotated_dest=None, annotated_rel=None) for t in tasks], deliver)
         ordered = [rows[i] for i in sorted(rows)]
         _annotate(ordered, _batch_findings(ordered, spool, check_options), tasks, spool, run, progress, stamps)
+        shutil.rmtree(carry, ignore_errors=True)  # what the copy pass did not take (a file it could not copy)
         staged = write_outputs(stage, ordered, lambda r: spool.get(r.key), info)
         reports = None
         if options.reports is not None:

@@ -163,7 +163,9 @@ def _valid(path: Path) -> str | None:
 
 
 def _is_temp(rel: Path) -> bool:
-    return bool(TEMP_FILE.match(rel.name)) or rel.name in (".spool.bin", ".perfxl-files")
+    # (.carry/N.pickle: the check pass's reports, kept for the copy pass)
+    return (bool(TEMP_FILE.match(rel.name)) or rel.name in (".spool.bin", ".perfxl-files")
+            or (rel.parent.name == ".carry" and rel.suffix == ".pickle"))
 
 
 def _visible(out: Path) -> dict[str, Path]:
