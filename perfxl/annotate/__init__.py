@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from perfxl.annotate.findings_sheet import FINDINGS_SHEET, findings_sheet
+from perfxl.annotate.inmemory import in_memory
 from perfxl.annotate.marks import comment_size, comment_text, mark_cells
 from perfxl.annotate.opening import open_original
 from perfxl.annotate.printing import focus_first_sheet, print_setup
@@ -91,6 +92,7 @@ def annotate(report: FileReport, dest: str | Path, *, rulebook: Rulebook | None 
     print_setup(wb)
     # openpyxl drops the cached values of formulas: make the reader's program recompute.
     wb.calculation.fullCalcOnLoad = True
+    in_memory(wb)  # each sheet's XML kept in memory, not in a temporary file of its own
     dest = Path(dest)
     try:
         with atomic_path(dest) as tmp:
