@@ -506,10 +506,12 @@ def _mp_context(preload: Sequence[str] = BATCH_PRELOAD) -> Any:
 
 def _run_pool(tasks: Sequence[Task], jobs: int, fn: Callable[[Task], FileResult],
               deliver: Callable[[FileResult], None], preload: Sequence[str] = BATCH_PRELOAD,
-              limit: int = _TASKS_PER_WORKER) -> None:
+              limit: int = _TASKS_PER_WORKER, fork: bool = False) -> None:
     """Run tasks on ``jobs`` worker processes; kill and replace a worker past its deadline
-    or after ``limit`` files.  ``deliver`` gets each result as it comes (not in task order)."""
-    ctx = _mp_context(preload)
+    or after ``limit`` files.  ``deliver`` gets each result as it comes (not in task order).
+    ``fork``: the workers are forked from this process (which must have no other thread)
+    rather than from the forkserver."""
+    ctx = mp.get_context("fork") if fork else _mp_context(preload)
     pending = deque(tasks)
     workers: list[_Worker] = []
     try:

@@ -91,8 +91,21 @@ def check_in_workers(paths: Sequence[str | Path], options: CheckOptions, jobs: i
     def deliver(result: FileResult) -> None:
         results[result.row.index] = result
 
-    _run_pool(tasks, jobs, process_file, deliver, preload=_CHECK_PRELOAD, limit=_FILES_PER_WORKER)
+    _run_pool(tasks, jobs, process_file, deliver, preload=_CHECK_PRELOAD, limit=_FILES_PER_WORKER,
+              fork=_may_fork())
     return [_report(row, detail) for i in range(len(tasks)) for row, detail in results[i].units]
+
+
+def _may_fork() -> bool:
+    """Whether the check's workers can be forked from this process: a process with one
+    thread (a fork copies no other thread's half-held lock) on a system that forks.  Forked
+    workers start with this process's imports, where the forkserver's import them again
+    first (about half a second before the first file); a caller's process with threads gets
+    the forkserver, as the batch always does (its progress bar is a thread)."""
+    import multiprocessing as mp
+    import threading
+
+    return threading.active_count() == 1 and "fork" in mp.get_all_start_methods()
 
 
 def _report(row: SummaryRow, detail: UnitDetail) -> FileReport:

@@ -97,3 +97,22 @@ def test_debug_checks_in_process(inbox: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(perfxl.check_pool, "check_in_workers", no_workers)
     report = check_paths([inbox], CheckOptions(default_rulebook(), debug=True), jobs=2)
     assert report.files and all(r.score is not None for r in report.files if r.readable)
+
+
+def test_check_workers_are_forked_only_from_a_process_with_one_thread(monkeypatch) -> None:
+    """Forked from a single-threaded `perfxl check` (no second import of perfxl before the
+    first file); from a caller's process with a thread running, the forkserver."""
+    import threading
+
+    from perfxl.check_pool import _may_fork
+
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert not _may_fork()
+    finally:
+        stop.set()
+        t.join()
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # the command line's one thread
+    assert _may_fork()
