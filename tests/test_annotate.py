@@ -302,3 +302,24 @@ def test_an_xls_copy_is_read_through_the_readers_isolated_guarded_read(tmp_path:
         annotate(report, tmp_path / "hang.xlsx", rulebook=quick)
     assert time.monotonic() - started < 10
     assert not any(tmp_path.glob("*.xlsx"))
+
+
+@pytest.mark.parametrize("sample", ["p003_示例县发展和改革局_地方粮食储备.xlsx",  # no finding
+                                    "p011_示例县工业和信息化局_中小企业发展专项.xlsx"])  # one, on the form's sheet
+def test_legend_and_sheet_names_fit_their_columns(sample: str, tmp_path: Path) -> None:
+    """A copy with few or no findings has narrow columns: each legend entry still fits the
+    columns it spans, and a form's sheet name fits the 工作表 column (or wraps there)."""
+    from openpyxl.utils import get_column_letter
+
+    from perfxl.annotate.findings_sheet import _LEGEND
+    from perfxl.layout import text_width
+
+    report = check_file(SAMPLES / "projects" / sample, _options())
+    ws = openpyxl.load_workbook(annotate(report, tmp_path / "a.xlsx"))[FINDINGS_SHEET]
+    width = {c: ws.column_dimensions[get_column_letter(c)].width for c in range(1, 10)}
+    legend = {ws.cell(4, c1).value: sum(width[c] for c in range(c1, c2 + 1)) for (c1, c2), *_ in _LEGEND}
+    assert len(legend) == 3 and all(w >= text_width(text) for text, w in legend.items()), legend
+    sheets = [ws.cell(r, 5).value for r in range(6, 6 + len(report.findings))]
+    assert all(ws.cell(r, 5).alignment.wrap_text for r in range(6, 6 + len(report.findings)))
+    assert all(width[5] >= text_width(s) for s in sheets if s and len(s) <= 9), (sheets, width[5])
+    assert bool(report.findings) == (sample.startswith("p011")) and (not sheets or "项目支出绩效自评表" in sheets)

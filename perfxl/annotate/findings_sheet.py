@@ -3,6 +3,7 @@ of the markings."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -11,6 +12,7 @@ from perfxl.annotate.sheets import fit_rows, header, internal_link, new_sheet, s
 from perfxl.annotate.styles import BORDERS, FILLS, FONT_COLOURS, RELATED_BORDER, RELATED_FILLS, Styles
 from perfxl.catalogue import get_rule
 from perfxl.findings import Finding, Severity
+from perfxl.layout import column_width
 from perfxl.safe import set_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,14 +25,18 @@ if TYPE_CHECKING:  # pragma: no cover
 FINDINGS_SHEET = "校验结果"
 
 
+# The legend's entries: the columns each spans, the marking it shows (severity, whether it
+# is the mark of an input behind a computed cell) and its text.
+_LEGEND = (((2, 3), Severity.ERROR, False, "错误：必须修改"), ((4, 6), Severity.WARNING, False, "警告：须说明原因"),
+           ((7, 7), Severity.ERROR, True, "计算单元格出错时，请核对这些填报单元格"))
+
+
 def _legend(ws: Worksheet, st: Styles, row: int) -> None:
     """A legend of the markings, as the cells are marked: an error, a warning, an input
     cell behind a finding on a computed cell."""
     set_text(ws.cell(row, 1), "图例")
     st.font(ws.cell(row, 1), bold=True)
-    keys = (((2, 3), Severity.ERROR, False, "错误：必须修改"), ((4, 6), Severity.WARNING, False, "警告：须说明原因"),
-            ((7, 7), Severity.ERROR, True, "计算单元格出错时，请核对这些填报单元格"))
-    for (c1, c2), sev, related, text in keys:
+    for (c1, c2), sev, related, text in _LEGEND:
         if c2 > c1:
             ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
         set_text(ws.cell(row, c1), text)
@@ -82,7 +88,7 @@ def findings_sheet(wb: Workbook, st: Styles, report: FileReport, findings: Seque
         r = 5 + i
         rule = get_rule(f.code)
         for c in range(1, 10):
-            if c in (4, 7, 8, 9):
+            if c in (4, 5, 7, 8, 9):
                 st.alignment(ws.cell(r, c), wrap_text=True, vertical="top")
             else:
                 st.alignment(ws.cell(r, c), vertical="top")
@@ -111,10 +117,24 @@ def findings_sheet(wb: Workbook, st: Styles, report: FileReport, findings: Seque
         _put_value(ws.cell(r, 8), f.expected, f.expected_text(), f.kind)
         _put_value(ws.cell(r, 9), f.actual, f.actual_text(), f.kind)
     last = 5 + max(len(ordered), 1)
-    size_columns(ws, 5, last, (6, 8, 7, 20, 12, 8, 60, 14, 14))
-    fit_rows(ws, 6, last, (4, 7, 8, 9))
+    size_columns(ws, 5, last, (6, 8, 7, 20, 18.5, 8, 60, 14, 14))
+    _fit_legend(ws)
+    fit_rows(ws, 6, last, (4, 5, 7, 8, 9))
     if ordered:
         ws.auto_filter.ref = f"A5:I{5 + len(ordered)}"
+
+
+def _fit_legend(ws: Worksheet) -> None:
+    """Widen the last column of each legend entry whose columns, sized to the findings
+    below, are too narrow for its text (a copy with no finding has narrow columns, and a
+    centred text too wide for its cell is cut on both sides)."""
+    from openpyxl.utils import get_column_letter
+
+    for (c1, c2), _sev, _related, text in _LEGEND:
+        dims = [ws.column_dimensions[get_column_letter(c)] for c in range(c1, c2 + 1)]
+        short = column_width([text], minimum=0, maximum=float("inf")) - sum(d.width or 8.43 for d in dims)
+        if short > 0:
+            dims[-1].width = math.ceil(((dims[-1].width or 8.43) + short) * 10) / 10
 
 
 def _put_value(cell: Any, value: Any, text: str | None, kind: str) -> None:
