@@ -43,13 +43,23 @@ def test_x004_quiet_when_the_projects_fit_and_when_a_projects_spending_is_unknow
     assert not _x(_check(dept, write_projects(tmp_path / "u.xlsx", project("养护", actual=60.0), unknown)), "X004")
 
 
-def test_x005_fires_once_per_project_of_a_department_without_its_overall_workbook(tmp_path):
+def test_x005_fires_once_per_project_of_a_department_without_its_overall_workbook(make_xlsx, seed_data, tmp_path):
+    other = make_xlsx(seed_data, name="dept.xlsx")  # another department's 部门整体 workbook
     forms = write_projects(tmp_path / "p.xlsx", project("养护", department="示例县商务局"),
                            project("科普", department="示例县商务局"))
-    found = _x(_check(forms), "X005")
+    found = _x(_check(other, forms), "X005")
     assert [(r.sheet, f.sheet, f.cell, f.severity.value) for r, f in found] == [
         ("养护", "养护", "B4", "info"), ("科普", "科普", "B4", "info")]
     assert "示例县商务局" in found[0][1].message()
+
+
+def test_x005_quiet_when_the_run_holds_no_overall_workbook_at_all(tmp_path):
+    """A clerk checking their own project forms, or a folder of project forms alone: no
+    部门整体 workbook to compare with, so no form is told its department sent none."""
+    forms = write_projects(tmp_path / "p.xlsx", project("养护", department="示例县商务局"),
+                           project("科普", department="示例县商务局"))
+    reports = _check(forms)
+    assert len(reports) == 2 and not _x(reports, "X005") and not _x(reports, "X004")
 
 
 def test_x005_quiet_when_the_department_sent_its_workbook_even_spaced_differently(make_xlsx, seed_data, tmp_path):

@@ -38,7 +38,7 @@ def check_cross_kind(reports: list[FileReport], ctx: RuleContext) -> Iterable[tu
     """The projects of each department (by 主管部门) against its 部门整体 workbook: their
     全年执行数 add up to at most its 项目支出 全年执行数 (X004, reported at that cell of the
     department's workbook); a department with projects but no 部门整体 workbook (X005,
-    at each project's 主管部门)."""
+    at each project's 主管部门) in a run that holds 部门整体 workbooks."""
     depts: dict[str, list[FileReport]] = defaultdict(list)
     projects: dict[str, list[FileReport]] = defaultdict(list)
     for r in reports:
@@ -53,6 +53,11 @@ def check_cross_kind(reports: list[FileReport], ctx: RuleContext) -> Iterable[tu
             name = text(u.profile.get("name"))
             if name and not ctx.rulebook.is_placeholder(name):
                 depts[department_key(name)].append(r)
+    if not depts:
+        # No 部门整体 workbook in the run at all (a clerk checking their own project forms,
+        # a folder of projects alone): nothing to compare them with, and X005 would only
+        # say so of every form.
+        return
     for key, forms in projects.items():
         named = text(forms[0].unit.profile.get("department"))  # type: ignore[union-attr]
         if key not in depts:
