@@ -48,6 +48,7 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     ("状态", "status", "text", 9),
     ("标注副本", "annotated", "link", 9),
     ("文件 › 工作表", "where", "text", 40),
+    ("说明", "note", "text", 30),  # why a project has no 复核得分 (or could not be read)
 )
 
 # Below the list, in its columns (so each column fits both): the lowest project under 项目名称,
@@ -159,7 +160,7 @@ def write_projects_sheet(ws: Any, projects: Sequence[SummaryRow], depts: Sequenc
     head = 2
     _heads(ws, head, PROJECT_COLUMNS, widths, fm)
     write_rows(ws, head + 1, PROJECT_COLUMNS, ordered, widths, fm, {"grade", "status", "errors"},
-               ("department", "name", "where"))
+               ("department", "name", "where", "note"))
     last = head + max(len(ordered), 1)
     ws.autofilter(head, 0, last, len(PROJECT_COLUMNS) - 1)
     colour_marks(ws, head + 1, last, {a: c for c, (_h, a, _k, _w) in enumerate(PROJECT_COLUMNS)}, fm)

@@ -89,13 +89,13 @@ def test_batch_writes_one_row_per_form_the_projects_sheet_and_the_rollup(inbox, 
     ws = wb["项目"]
     grid = [[c.value for c in row] for row in ws.iter_rows()]
     head = grid[2]
-    assert head[:2] == ["主管部门", "项目名称"] and head[-1] == "文件 › 工作表"
+    assert head[:2] == ["主管部门", "项目名称"] and head[-2:] == ["文件 › 工作表", "说明"]
     # grouped by department, the best review score first within it (科普 spent its whole budget)
     assert [(r[0], r[1], r[3]) for r in grid[3:6]] == [
         ("桃源县科学技术协会", "科普", 40.0), ("桃源县科学技术协会", "养护", 60.0), ("示例县商务局", "电商", 20.0)]
     assert grid[3][6] is not None and grid[4][6] is not None and grid[3][6] > grid[4][6]  # 复核得分
     assert grid[4][11] == "打开" and ws.cell(5, 12).hyperlink.target == "annotated/b_项目.xlsx"
-    assert grid[4][-1].endswith("b_项目.xlsx › 养护")
+    assert grid[4][-2].endswith("b_项目.xlsx › 养护") and not grid[4][-1]  # scored: nothing to explain
     at = next(i for i, r in enumerate(grid) if r[0] == "各部门项目汇总")
     assert grid[at + 1][0] == "部门"
     assert [(r[0], r[2], r[3], r[7], r[8]) for r in grid[at + 2:at + 4]] == [
@@ -123,3 +123,20 @@ def test_rollup_weights_the_mean_by_spending_and_names_the_lowest():
     assert (line.lowest, line.lowest_score) == ("乙", 70.0)
     assert line.actual is None and line.budget == 300.0  # a sum over an unknown is unknown
     assert line.overall == "已报送"
+
+
+def test_projects_sheet_says_why_a_project_has_no_review_score(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    unscored = project("科普")
+    unscored["indicators"][0]["actual"] = "完成"  # a quantitative indicator's value that is no number
+    write_projects(folder / "p.xlsx", project("养护"), unscored)
+    run_batch([folder], tmp_path / "out", BatchOptions(jobs=1))
+    ws = openpyxl.load_workbook(tmp_path / "out" / "汇总表.xlsx")["项目"]
+    grid = [[c.value for c in row] for row in ws.iter_rows(min_row=3, max_row=5)]
+    col = {h: i for i, h in enumerate(grid[0])}
+    by_name = {r[col["项目名称"]]: r for r in grid[1:]}
+    assert by_name["养护"][col["复核得分"]] is not None and not by_name["养护"][col["说明"]]
+    assert by_name["科普"][col["复核得分"]] is None
+    note = by_name["科普"][col["说明"]]
+    assert note.startswith("未评分：") and "科普!" in note and "完成" in note, note
