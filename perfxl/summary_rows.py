@@ -149,14 +149,18 @@ def _keep_cell(row: SummaryRow, key: str, budget_row: Any) -> None:
 
 def _project_row(row: SummaryRow, report: FileReport) -> SummaryRow:
     """The figures of a project form: 年度资金总额's budget and spending, 执行率, the scores.
-    The 自评得分 is the form's 总分 as written when no score card could be made."""
+    The amounts are those the review scores (:func:`~perfxl.common.budget_amount`: a total
+    typed over the sum of its sources is taken as that sum, as for a 部门整体 unit), so the
+    row's 执行率 is its 全年执行数 ÷ 全年预算数.  The 自评得分 is the form's 总分 as written
+    when no score card could be made."""
+    from perfxl.common import budget_amount
     from perfxl.rules.registry import number
 
     unit, card = report.unit, report.score
     assert unit is not None
     total = unit.budget.get("total")
     if total is not None:
-        row.budget, row.actual = _round(number(total.adjusted)), _round(number(total.actual))
+        row.budget, row.actual = _round(budget_amount(unit, "adjusted")[0]), _round(budget_amount(unit, "actual")[0])
         _keep_cell(row, "actual", total)
     if card is not None:
         _take_scores(row, card)

@@ -140,3 +140,18 @@ def test_projects_sheet_says_why_a_project_has_no_review_score(tmp_path):
     assert by_name["科普"][col["复核得分"]] is None
     note = by_name["科普"][col["说明"]]
     assert note.startswith("未评分：") and "科普!" in note and "完成" in note, note
+
+
+def test_a_project_row_shows_the_amounts_its_rate_and_score_come_from(tmp_path):
+    """A 年度资金总额 typed over the sum of its sources (J004) is reviewed as that sum: the
+    row's 全年执行数 is the sum, so its 执行率 is 全年执行数 ÷ 全年预算数 on the face of it."""
+    from perfxl.summary_rows import SummaryRow
+
+    typed = project("科普", actual=50.0, budget=50.0)
+    typed["budget"]["total"]["actual"] = 40.0  # the sources add up to 50
+    path = write_projects(tmp_path / "p.xlsx", typed, project("养护", actual=60.0, budget=64.0))
+    reports = check_file_units(path, CheckOptions(default_rulebook()))
+    assert "J004" in {f.code for f in reports[0].findings}
+    rows = [SummaryRow.from_report(r, 0, unit=i) for i, r in enumerate(reports)]
+    assert [(r.budget, r.actual, r.rate) for r in rows] == [(50.0, 50.0, 1.0), (64.0, 60.0, 0.9375)]
+    assert rows[0].rate == reports[0].score.execution.rate
