@@ -666,46 +666,25 @@ def _check_options(options: BatchOptions, rulebook: Rulebook) -> Any:
     return CheckOptions(rulebook, select=tuple(options.select), ignore=tuple(options.ignore), year=options.year)
 
 
-def _skeleton(row: SummaryRow) -> Any:
-    """A unit holding what the batch rules compare of a summary row: name, year, credit
-    code or 主管部门, and the spending they add up (with the cells they were read from)."""
-    from perfxl.model import Field, Row, Unit
-    from perfxl.spec import PROFILE
-
-    project = is_part(row.kind)
-    sheet = row.sheet if project else PROFILE.name
-    profile = {}
-    for key, value in (("name", row.name), ("year", row.year), ("credit_code", row.credit_code),
-                       ("department", row.department if project else None)):
-        if value is not None:
-            profile[key] = Field(value, sheet, row.cells.get(key) or (None if project else PROFILE.cell(key)))
-    key, value = ("total", row.actual) if project else ("project", row.project_actual)
-    at = row.cells.get("actual" if project else "project_actual", "")
-    where = at.rsplit("!", 1) if "!" in at else (None, None)
-    spent = Field(value, where[0], where[1]) if value is not None else Field.absent(where[0], where[1])
-    budget = {key: Row(key, "", None, {"actual": spent})}
-    return Unit(path=Path(row.path), kind=row.kind, form_sheet=row.sheet, profile=profile,
-                budget=budget)  # type: ignore[arg-type]  # a Row reads like a BudgetRow here
-
-
 def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> dict[tuple[int, int], list[Finding]]:
     """Add findings across files (X codes: the same unit twice, mixed years, a
     department's projects against its 部门整体 workbook) to the rows; returns them by
     row key.
 
     The workers hold the read units; here each unit is represented by a skeleton
-    (:func:`_skeleton`).  The findings go into the summary, the CSV and the JSON, and
+    (:func:`perfxl.summary_rows.skeleton`).  The findings go into the summary, the CSV and the JSON, and
     :func:`_annotate` writes them into the annotated copies of the files they concern.
     """
     from perfxl.check import check_batch_rules
     from perfxl.report import FileReport
+    from perfxl.summary_rows import skeleton
 
     reports = []
     for row in rows:
         if row.status == STATUS_UNREADABLE:
             reports.append(FileReport(path=row.path, readable=False))
             continue
-        reports.append(FileReport(path=row.path, unit=_skeleton(row), kind=row.kind, sheet=row.sheet))
+        reports.append(FileReport(path=row.path, unit=skeleton(row), kind=row.kind, sheet=row.sheet))
     check_batch_rules(reports, options)
     added: dict[tuple[int, int], list[Finding]] = {}
     for row, report in zip(rows, reports):

@@ -230,8 +230,25 @@ def check_files(paths: Sequence[str | Path], options: CheckOptions) -> Report:
     """Check files one by one, then across them; one :class:`Report` in the given order
     (a file of several project forms gives one FileReport per form)."""
     reports = [r for p in paths for r in check_file_units(p, options)]
-    check_batch_rules(reports, options)
+    _across_files(reports, options)
     return Report(files=reports, rulebook=options.rulebook)
+
+
+def _across_files(reports: list[FileReport], options: CheckOptions) -> None:
+    """The cross-file (X) rules over reports with their read units, each seen as a batch
+    sees it: a skeleton of its summary row (:func:`perfxl.summary_rows.skeleton`), so the
+    findings are those of a batch and of the check's workers."""
+    from perfxl.summary_rows import STATUS_UNREADABLE, SummaryRow, skeleton
+
+    views = []
+    for i, r in enumerate(reports):
+        row = SummaryRow.from_report(r, i)
+        readable = row.status != STATUS_UNREADABLE
+        views.append(FileReport(path=r.path, findings=r.findings, readable=readable, kind=r.kind, sheet=r.sheet,
+                                unit=skeleton(row) if readable else None))
+    check_batch_rules(views, options)
+    for r, v in zip(reports, views):
+        r.findings = v.findings
 
 
 def check_paths(inputs: Sequence[str | Path], options: CheckOptions) -> Report:

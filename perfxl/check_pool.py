@@ -109,12 +109,12 @@ def _may_fork() -> bool:
 
 
 def _report(row: SummaryRow, detail: UnitDetail) -> FileReport:
-    from perfxl.batch import _skeleton
     from perfxl.report import FileReport
     from perfxl.summary import STATUS_UNREADABLE
+    from perfxl.summary_rows import skeleton
 
     p = row.path
     findings = [f if f.path == p else f.with_path(p) for f in detail.findings]
     readable = row.status != STATUS_UNREADABLE
-    return FileReport(path=p, findings=findings, unit=_skeleton(row) if readable else None, readable=readable,
+    return FileReport(path=p, findings=findings, unit=skeleton(row) if readable else None, readable=readable,
                       kind=row.kind, sheet=row.sheet)

@@ -19,11 +19,12 @@ from perfxl.inputs import Skipped
 from perfxl.safe import clean_text
 
 if TYPE_CHECKING:  # pragma: no cover
+    from perfxl.model import Unit
     from perfxl.report import FileReport
     from perfxl.rulebook import Rulebook
 
 __all__ = ["STATUS_OK", "STATUS_FIX", "STATUS_UNREADABLE", "SummaryRow", "UnitDetail", "RunInfo", "Skipped",
-           "rank_rows", "first_error", "iter_details"]
+           "rank_rows", "first_error", "iter_details", "skeleton"]
 
 STATUS_OK, STATUS_FIX, STATUS_UNREADABLE = "通过", "需修改", "无法读取"
 # The stable values summary.json carries for them (as ``perfxl check --format json`` does).
@@ -258,3 +259,27 @@ def iter_details(details: Iterable[tuple[SummaryRow, UnitDetail]]) -> Callable[[
     """A ``detail`` callback over an in-memory mapping (for callers that hold everything)."""
     table = {row.key: d for row, d in details}
     return lambda row: table.get(row.key, UnitDetail())
+
+
+def skeleton(row: SummaryRow) -> Unit:
+    """A unit holding what the batch rules compare of a summary row: name, year, credit
+    code or 主管部门, and the spending they add up (with the cells they were read from).
+    The cross-file rules see every unit so — in a batch, on `perfxl check`'s workers and
+    in one process alike — and so find the same whichever way the files were checked."""
+    from perfxl.model import Field, Row, Unit
+    from perfxl.spec import PROFILE
+
+    project = is_part(row.kind)
+    sheet = row.sheet if project else PROFILE.name
+    profile = {}
+    for key, value in (("name", row.name), ("year", row.year), ("credit_code", row.credit_code),
+                       ("department", row.department if project else None)):
+        if value is not None:
+            profile[key] = Field(value, sheet, row.cells.get(key) or (None if project else PROFILE.cell(key)))
+    key, value = ("total", row.actual) if project else ("project", row.project_actual)
+    at = row.cells.get("actual" if project else "project_actual", "")
+    where = at.rsplit("!", 1) if "!" in at else (None, None)
+    spent = Field(value, where[0], where[1]) if value is not None else Field.absent(where[0], where[1])
+    budget = {key: Row(key, "", None, {"actual": spent})}
+    return Unit(path=Path(row.path), kind=row.kind, form_sheet=row.sheet, profile=profile,
+                budget=budget)  # type: ignore[arg-type]  # a Row reads like a BudgetRow here

@@ -3,6 +3,7 @@ batch of both kinds."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from _projects import project, write_projects
@@ -86,3 +87,27 @@ def test_x003_applies_to_project_forms_at_their_title(make_xlsx, seed_data, tmp_
     # Without a batch year the most common year wins: here a tie, the latest (2023).
     [(r, f)] = _x(_check(dept, forms), "X003")
     assert r.kind == "project" and f.expected == 2023
+
+
+def test_x004_takes_a_projects_spending_as_its_review_does_in_every_path(make_xlsx, seed_data, tmp_path):
+    """A project's 年度资金总额 typed below the sum of its sources (J004) counts as that sum
+    — as its 执行率, score and 项目 row take it — whether the files are checked in one
+    process, on the check's workers or in a batch."""
+    from perfxl.batch import BatchOptions, run_batch
+    from perfxl.check_pool import check_files as check_on
+
+    dept = make_xlsx(seed_data, name="dept.xlsx")  # its 项目支出 全年执行数: 112.87
+    typed = project("养护", actual=120.0, budget=120.0)
+    typed["budget"]["total"]["actual"] = 100.0  # typed under the sources' 120
+    forms = write_projects(tmp_path / "p.xlsx", typed)
+
+    def x004(reports):  # noqa: ANN001, ANN202
+        return [(Path(r.path).name, f.cell, f.expected, f.actual) for r, f in _x(reports, "X004")]
+
+    one = x004(_check(dept, forms))
+    assert [(name, expected, actual) for name, _cell, expected, actual in one] == [("dept.xlsx", 112.87, 120.0)]
+    assert x004(check_on([dept, forms], CheckOptions(default_rulebook()), jobs=2).files) == one
+    run_batch([dept, forms], tmp_path / "out", BatchOptions(jobs=1))
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))
+    assert [(f["cell"], f["actual"]) for u in summary["units"] for f in u["findings"] if f["code"] == "X004"] == [
+        (one[0][1], 120.0)]
