@@ -249,7 +249,8 @@ def _render_file(fr: FileReport, console: Console, tol: float, lang: str) -> Non
     console.print(Text(_w("line", lang).format(total=fmt_score(card.total), grade=card.grade or "—",
                                                self_total=fmt_score(card.self_total),
                                                self_grade=card.self_grade or "—", diff=fmt_diff(card.diff))))
-    console.print(_common_table(card, lang))
+    if card.common:  # the 部门整体 kind's own indicators; a project form has none
+        console.print(_common_table(card, lang))
     for n in card.notes:
         console.print(_w("note", lang) + tr(n, lang), markup=False, highlight=False)
     for r in card.reasons:

@@ -52,6 +52,16 @@ def test_text_output(seed_file):
         assert text in out, text
 
 
+def test_common_indicators_are_shown_for_a_department_only(seed_file):
+    """共性指标 belong to the 部门整体 kind: a project form's score has none to show (a table
+    of dashes beside a known 执行率 would only contradict it)."""
+    form = SAMPLES / "projects" / "p011_示例县工业和信息化局_中小企业发展专项.xlsx"
+    out = runner.invoke(app, ["score", str(form)], env={"COLUMNS": "160"}).output
+    assert "执行率 100.00%" in out and "共性指标" not in out and "在职人员控制率" not in out
+    out = runner.invoke(app, ["score", str(seed_file)], env={"COLUMNS": "160"}).output
+    assert "共性指标" in out and "在职人员控制率" in out
+
+
 def test_json_matches_the_library(seed_file):
     result = runner.invoke(app, ["score", "--format", "json", str(seed_file)])
     assert result.exit_code == 0, result.output

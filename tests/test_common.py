@@ -100,6 +100,19 @@ def test_computed_total_is_recomputed_from_its_parts():
     assert "之和 309.39 计" in note
 
 
+def test_a_project_forms_total_typed_over_its_sources_is_their_sum_and_says_so(tmp_path):
+    from _projects import project, write_projects
+
+    from perfxl.reader import read_units
+
+    form = project("养护", actual=50.0, budget=50.0)
+    form["budget"]["total"]["actual"] = 40.0
+    [unit] = read_units(write_projects(tmp_path / "p.xlsx", form))
+    value, note = budget_amount(unit, "actual")
+    assert value == pytest.approx(50.0)
+    assert note is not None and "显示值 40.00" in note and "按当年财政拨款、上年结转资金" in note and "其中" not in note
+
+
 def test_computed_total_that_agrees_needs_no_note():
     unit = seed_unit()
     unit.budget["total"].actual = Field(309.39, BUDGET.name, "D4", 309.39, "ok", formula=True)
