@@ -155,8 +155,7 @@ def budget_amount(unit: Unit, col: str, row_key: str = "total",
     else:
         why = describe_problem(f)
     parts = table.row_spec(row_key).parts
-    # ('其中：当年财政拨款' is how the national form labels its first source; not in a list of them)
-    names = "、".join(table.row_spec(p).label.removeprefix("其中：") for p in parts)
+    names = "、".join(table.row_spec(p).name for p in parts)
     names_en = ", ".join(table.row_en(p) for p in parts)
     ref = _budget_ref(unit, row_key, col)
     note = Text(f"{ref} {label}{col_label}{why}，按{names}之和 {total:.2f} 计",

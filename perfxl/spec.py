@@ -169,6 +169,12 @@ class RowSpec:
     indent: int = 0
     label_en: str = ""  # how English messages name it
 
+    @property
+    def name(self) -> str:
+        """How a message names the row: its label without the form's '其中：' (the national
+        form's 其中：当年财政拨款 is 当年财政拨款 in a sentence)."""
+        return self.label.removeprefix("其中：")
+
 
 @dataclass(frozen=True)
 class ColumnSum:

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import openpyxl
 import pytest
 
-from perfxl.check import CheckOptions, check_unit
+from perfxl.check import CheckOptions, check_file, check_unit
 from perfxl.reader import read_units
 from perfxl.rulebook import default_rulebook
 from perfxl.score import score_unit
@@ -134,6 +134,17 @@ def test_each_project_rule_fires_on_its_mistake(tmp_path: Path, case: Any) -> No
     form = copy.deepcopy(CLEAN)
     plant(form)
     assert code in _codes(_write(tmp_path, form))
+
+
+def test_j007_names_a_source_as_a_sentence_does(tmp_path: Path) -> None:
+    """The national form labels its first source '其中：当年财政拨款'; the message says
+    当年财政拨款."""
+    form = copy.deepcopy(CLEAN)
+    _set(form, "budget.current.actual", 120.0)
+    path = _write(tmp_path, form)
+    said = [f.message() for f in check_file(path, CheckOptions(default_rulebook())).findings if f.code == "J007"]
+    assert any(m.startswith("当年财政拨款全年执行数 120.00 超过全年预算数") for m in said), said
+    assert not any("其中" in m for m in said), said
 
 
 def test_a_year_missing_from_the_title_is_j009(tmp_path: Path) -> None:

@@ -125,8 +125,8 @@ def check_over_budget(unit: Unit, ctx: RuleContext) -> Iterable[Finding]:
             continue
         b, a = vals.true(_T, key, "adjusted"), vals.true(_T, key, "actual")
         if isinstance(b, float) and isinstance(a, float) and b > tol and a > b + tol and row.actual.cell:
-            yield J007(unit.form_sheet, row.actual.cell, expected=round(b, 2), actual=round(a, 2), row=row.label,
-                       row_en=MONEY_TABLE.row_en(key), rate=percent(a / b))
+            yield J007(unit.form_sheet, row.actual.cell, expected=round(b, 2), actual=round(a, 2),
+                       row=MONEY_TABLE.row_spec(key).name, row_en=MONEY_TABLE.row_en(key), rate=percent(a / b))
 
 
 @check("J008", "J009", kinds=PROJECT)
