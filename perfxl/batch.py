@@ -60,7 +60,6 @@ from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
-from perfxl.kinds import is_part
 from perfxl.errors import UsageError
 from perfxl.findings import Finding
 from perfxl.inputs import SPREADSHEET_SUFFIXES, NoWorkbook, discover, is_lock_file, write_marker
