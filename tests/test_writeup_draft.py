@@ -85,6 +85,17 @@ def test_placeholders_are_highlighted_and_nothing_is_invented(seed_draft: Path):
     assert "主管部门" not in body or "【请填写：主管部门】" in body
 
 
+def test_the_title_breaks_after_a_long_unit_name(seed_draft: Path, tmp_path: Path):
+    """The seed's two title lines while the first fits a 2号 line; a longer name breaks
+    after the name (GB/T 9704), not at whatever character the line ends on."""
+    paras = paragraphs(seed_draft)
+    at = paras.index("2023年度桃源县科学技术协会整体支出绩效")
+    assert paras[at + 1] == "自 评 报 告"
+    paras = paragraphs(write_reports([WITH_ERRORS], tmp_path).drafts[0].path)
+    at = paras.index("2023年度示例县人力资源和社会保障局")
+    assert paras[at + 1] == "整体支出绩效自评报告" and "自 评 报 告" not in paras
+
+
 def test_a_clean_unit_has_no_page_of_fixes(seed_draft: Path):
     assert not paragraphs(seed_draft)[0].startswith("请先修改自评表")
 
@@ -96,7 +107,7 @@ def test_a_unit_with_errors_gets_its_draft_with_a_first_page_of_fixes(tmp_path: 
     assert d.path is not None and d.errors == 1
     paras = paragraphs(d.path)
     assert paras[0].startswith("请先修改自评表")
-    page = "\n".join(paras[: paras.index("2023年度示例县人力资源和社会保障局整体支出绩效")])
+    page = "\n".join(paras[: paras.index("2023年度示例县人力资源和社会保障局")])
     assert "预算执行!D4" in page and "B001" in page and "错误" in page
     assert "预算执行!H4" in page and "B005" in page  # warnings too: they must be explained
     assert "1个错误" in page and "3个警告" in page
@@ -124,7 +135,7 @@ def test_unit_text_cannot_inject_template_code(make_xlsx, seed_data, tmp_path: P
     result = write_reports([src], tmp_path / "out")
     d = result.drafts[0]
     body = text(d.path)
-    assert f"2023年度{name}整体支出绩效" in body
+    assert f"2023年度{name}\n整体支出绩效自评报告" in body
     assert "{%p for x in 绩效目标 %}<w:br/>&amp;{# note #}" in body
     assert "49" not in body.split("\n")[0]
 
