@@ -178,7 +178,7 @@ def render_file(fr: FileReport, con: Console, lang: str = "zh", strict: bool = F
     if width is None:
         width = con.width
     en = lang == "en"
-    name = fr.unit_name
+    name = fr.unit_name if fr.unit_name != fr.sheet else None  # a form's sheet named after its project: once
     _line(con, f"{fr.where}  {name}" if name else fr.where, "bold", plain, width)
     by_sheet: dict[str | None, list[Finding]] = {}
     for f in fr.findings:

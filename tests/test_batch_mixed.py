@@ -47,6 +47,8 @@ def test_check_names_each_form_as_file_and_sheet_and_json_carries_kind(monkeypat
     rc, out, _ = cli(monkeypatch, capsys, "check", inbox / "c_商务局.xlsx", inbox / "b_项目.xlsx", "--select", "X005")
     assert rc == 0  # X005 is information
     assert "b_项目.xlsx › 养护" in out and "b_项目.xlsx › 科普" in out and "c_商务局.xlsx › 电商" in out
+    # each form's sheet is named after its project: the heading says it once
+    assert "b_项目.xlsx › 养护\n" in out and "养护  养护" not in out
     assert "共 2 个文件 3 张自评表" in out
     rc, out, _ = cli(monkeypatch, capsys, "check", inbox, "--select", "X005", "--format", "json")
     files = json.loads(out)["files"]
