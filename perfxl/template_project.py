@@ -154,9 +154,10 @@ def _sheet_names(projects: Sequence[Mapping[str, Any] | None]) -> list[str]:
 
 def _instructions(book: _Book, year: int, rb: Rulebook) -> None:
     name = "填报说明"
-    ws = book.add_sheet(name)
-    ws.set_column(0, 0, 110)
-    book.wrap_column(name, 1, 110)
+    book.add_sheet(name)
+    # As wide as an A4 portrait page (as the 部门整体 template's), so every line wraps inside it.
+    book.column(name, 1, 90)
+    book.wrap_column(name, 1, 90)
     book.put(name, 1, 1, f"{year}年度项目支出绩效自评表 — 填报说明", book.fmt(bold=True, font_size=14))
     section, body = book.fmt(bold=True), book.fmt(text_wrap=True, valign="top")
     for i, line in enumerate(project_instructions(year, rb)):

@@ -156,6 +156,22 @@ def test_the_blank_template_prints_as_a_form(tmp_path: Path, soffice_convert: Ca
     assert all(FOOTER.search(t) for _, t in pages)
 
 
+def test_the_blank_project_form_prints_its_instructions_whole(tmp_path: Path,
+                                                               soffice_convert: Callable[..., Path]) -> None:
+    from perfxl.rulebook import default_rulebook
+    from perfxl.template_project import project_instructions, write_project_template
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed")
+    path = write_project_template(tmp_path / "项目模板.xlsx", year=2023)
+    assert sum(_widths(openpyxl.load_workbook(path)["填报说明"])) <= PORTRAIT_WIDTH
+    pages = _pdf_pages(soffice_convert(path, "pdf", tmp_path / "pdf"))
+    assert pages[0][0] == "portrait"
+    flat = pages[0][1].replace(" ", "").replace("\n", "")
+    for line in project_instructions(2023, default_rulebook()):
+        assert line.replace(" ", "")[-8:] in flat, line  # each line's end is on the page, not cut off
+
+
 @pytest.mark.lo
 def test_links_to_the_annotated_copies_resolve(out: Path, tmp_path: Path, soffice_convert: Callable[..., Path]) -> None:
     import zipfile
