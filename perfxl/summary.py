@@ -508,7 +508,7 @@ def _write_notes_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: F
     if info.year is not None:
         lines.append(("评价年度", str(info.year)))
     r = 0
-    ws.write_string(r, 0, "部门整体支出绩效自评 汇总表 — 说明", fm.title)
+    ws.write_string(r, 0, "绩效自评复核汇总表 — 说明", fm.title)  # of both kinds
     r = 2
     for k, v in lines:
         fit_row(ws, r, [(v, widths[1])])
@@ -529,6 +529,7 @@ def _write_notes_sheet(ws: Any, rows: Sequence[SummaryRow], info: RunInfo, fm: F
                      "空白表示数据缺失或分母为 0。"),
         ("项目", "每张项目支出绩效自评表一行，按主管部门分组、组内按复核得分从高到低；下方为各部门汇总：项目数、资金、"
                  "以全年执行数为权重的加权平均复核得分、得分最低的项目，以及该部门是否报送了部门整体自评表。"
+                 "金额为复核采用的数（年度资金总额与各来源之和不符时，按各来源之和）；“说明”列写明未评分的原因。"
                  "部门整体自评表只列在“汇总”“共性指标”“图表”中。"),
         ("图表", "各复核等级的单位数，以及复核得分的分布。"),
         ("标注副本", "annotated 文件夹中每个文件的副本：第一页“校验结果”列出全部问题并可跳转到单元格，"

@@ -142,6 +142,11 @@ def test_projects_sheet_says_why_a_project_has_no_review_score(tmp_path):
     assert by_name["科普"][col["复核得分"]] is None
     note = by_name["科普"][col["说明"]]
     assert note.startswith("未评分：") and "科普!" in note and "完成" in note, note
+    # and the 说明 sheet, titled for both kinds, says what the column is for
+    guide = openpyxl.load_workbook(tmp_path / "out" / "汇总表.xlsx")["说明"]
+    assert guide["A1"].value == "绩效自评复核汇总表 — 说明"
+    about = {r[0]: r[1] for r in guide.iter_rows(values_only=True) if r[0]}
+    assert "“说明”列写明未评分的原因" in about["项目"]
 
 
 def test_a_project_row_shows_the_amounts_its_rate_and_score_come_from(tmp_path):
