@@ -153,6 +153,30 @@ def test_a_bug_in_the_summary_row_is_reported_not_skipped(seed: Path, tmp_path: 
     assert found == ["F902"] and row.status == "无法读取" and "KeyError" in row.note
 
 
+def test_a_bug_in_the_summary_row_of_perfxl_check_is_f902_and_the_check_goes_on(seed: Path, make_xlsx, seed_data,
+                                                                                monkeypatch) -> None:
+    """`perfxl check` in one process sees each unit across files as its summary row does;
+    a bug there is F902 on that file, and the other files are checked across as before."""
+    from perfxl.check import check_files
+    from perfxl.summary_rows import SummaryRow
+
+    twin = make_xlsx(seed_data, name="twin.xlsx")  # the same unit again: X001 between the two
+    real = SummaryRow.from_report
+
+    def flaky(report, *a, **k):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if report.path.endswith("seed.xlsx"):
+            raise KeyError("budget")
+        return real(report, *a, **k)
+
+    monkeypatch.setattr(SummaryRow, "from_report", flaky)
+    third = make_xlsx(seed_data, name="third.xlsx")
+    reports = check_files([seed, twin, third], CheckOptions(RB)).files
+    assert "F902" in codes(reports[0].findings) and "KeyError" in str(reports[0].findings)
+    assert "X001" in codes(reports[1].findings) and "F902" not in codes(reports[1].findings)
+    with pytest.raises(KeyError):
+        check_files([seed, twin], CheckOptions(RB, debug=True))
+
+
 def test_a_score_card_that_cannot_be_serialised_is_a_bug_not_a_null(seed: Path, tmp_path: Path, monkeypatch) -> None:
     import perfxl.score
 
