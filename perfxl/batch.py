@@ -675,15 +675,9 @@ def _batch_findings(rows: list[SummaryRow], spool: _Spool, options: Any) -> dict
     :func:`_annotate` writes them into the annotated copies of the files they concern.
     """
     from perfxl.check import check_batch_rules
-    from perfxl.report import FileReport
-    from perfxl.summary_rows import skeleton
+    from perfxl.summary_rows import cross_file_view
 
-    reports = []
-    for row in rows:
-        if row.status == STATUS_UNREADABLE:
-            reports.append(FileReport(path=row.path, readable=False))
-            continue
-        reports.append(FileReport(path=row.path, unit=skeleton(row), kind=row.kind, sheet=row.sheet))
+    reports = [cross_file_view(row) for row in rows]
     check_batch_rules(reports, options)
     added: dict[tuple[int, int], list[Finding]] = {}
     for row, report in zip(rows, reports):

@@ -239,21 +239,17 @@ def _across_files(reports: list[FileReport], options: CheckOptions) -> None:
     sees it: a skeleton of its summary row (:func:`perfxl.summary_rows.skeleton`), so the
     findings are those of a batch and of the check's workers."""
     from perfxl.codes.run import failure
-    from perfxl.summary_rows import STATUS_UNREADABLE, SummaryRow, skeleton
+    from perfxl.summary_rows import SummaryRow, cross_file_view
 
     views = []
     for i, r in enumerate(reports):
         try:
-            row = SummaryRow.from_report(r, i)
+            views.append(cross_file_view(SummaryRow.from_report(r, i), r.findings))
         except Exception as e:  # a bug: this file takes no part across files, and says why (as in a batch)
             if options.debug:
                 raise
             r.findings = _finish([*r.findings, failure("summary_row", e).with_path(r.path)], options, r.path)
             views.append(FileReport(path=r.path, findings=r.findings, readable=False, kind=r.kind, sheet=r.sheet))
-            continue
-        readable = row.status != STATUS_UNREADABLE
-        views.append(FileReport(path=r.path, findings=r.findings, readable=readable, kind=r.kind, sheet=r.sheet,
-                                unit=skeleton(row) if readable else None))
     check_batch_rules(views, options)
     for r, v in zip(reports, views):
         r.findings = v.findings

@@ -109,12 +109,7 @@ def _may_fork() -> bool:
 
 
 def _report(row: SummaryRow, detail: UnitDetail) -> FileReport:
-    from perfxl.report import FileReport
-    from perfxl.summary import STATUS_UNREADABLE
-    from perfxl.summary_rows import skeleton
+    from perfxl.summary_rows import cross_file_view
 
     p = row.path
-    findings = [f if f.path == p else f.with_path(p) for f in detail.findings]
-    readable = row.status != STATUS_UNREADABLE
-    return FileReport(path=p, findings=findings, unit=skeleton(row) if readable else None, readable=readable,
-                      kind=row.kind, sheet=row.sheet)
+    return cross_file_view(row, [f if f.path == p else f.with_path(p) for f in detail.findings])

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from perfxl.rulebook import Rulebook
 
 __all__ = ["STATUS_OK", "STATUS_FIX", "STATUS_UNREADABLE", "SummaryRow", "UnitDetail", "RunInfo", "Skipped",
-           "rank_rows", "first_error", "iter_details", "skeleton"]
+           "rank_rows", "first_error", "iter_details", "skeleton", "cross_file_view"]
 
 STATUS_OK, STATUS_FIX, STATUS_UNREADABLE = "通过", "需修改", "无法读取"
 # The stable values summary.json carries for them (as ``perfxl check --format json`` does).
@@ -283,3 +283,13 @@ def skeleton(row: SummaryRow) -> Unit:
     budget = {key: Row(key, "", None, {"actual": spent})}
     return Unit(path=Path(row.path), kind=row.kind, form_sheet=row.sheet, profile=profile,
                 budget=budget)  # type: ignore[arg-type]  # a Row reads like a BudgetRow here
+
+
+def cross_file_view(row: SummaryRow, findings: Sequence[Finding] = ()) -> FileReport:
+    """The report the cross-file rules get for a summary row: its :func:`skeleton` (none
+    for a file that could not be read: it takes no part) and the findings it has so far."""
+    from perfxl.report import FileReport
+
+    readable = row.status != STATUS_UNREADABLE
+    return FileReport(path=row.path, findings=list(findings), readable=readable, kind=row.kind, sheet=row.sheet,
+                      unit=skeleton(row) if readable else None)
